@@ -1,0 +1,138 @@
+"""What the municipality configures: target groups, versioned rule sets and their contact rules.
+
+The shipped statutory data lives in `catalogue/data/rules.json` and is installed by a data
+migration; admins edit it from there with full history (django-simple-history).
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from catalogue import rulebook
+
+
+def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return list(labels.items())
+
+
+class TargetGroup(models.Model):
+    class Generation(models.TextChoices):
+        PRE_2027 = "pre-2027", _("Før 2027 (13 målgrupper)")
+        NEW_2027 = "2027", _("Fra 2027 (5 målgrupper)")
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name_da = models.CharField(_("navn (dansk)"), max_length=200)
+    name_en = models.CharField(_("navn (engelsk)"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    legal_basis = models.CharField(_("lovgrundlag"), max_length=300, blank=True)
+    benefits = models.CharField(_("ydelser"), max_length=300, blank=True)
+    generation = models.CharField(_("regelgeneration"), max_length=10, choices=Generation.choices)
+    provisional = models.BooleanField(_("foreløbig"), default=False)
+    maps_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mapped_from",
+        verbose_name=_("svarer fra 2027 til"),
+        help_text=_("Den målgruppe i den nye lov, som borgere i denne gruppe overgår til."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["generation", "code"]
+        verbose_name = _("målgruppe")
+        verbose_name_plural = _("målgrupper")
+
+    def __str__(self) -> str:
+        return self.name_da
+
+
+class RuleSet(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Kladde")
+        ACTIVE = "active", _("Aktiv")
+        RETIRED = "retired", _("Udgået")
+
+    class Kind(models.TextChoices):
+        STATUTORY = "statutory", _("Lovkrav")
+        LOCAL = "local", _("Lokalt serviceniveau")
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("navn"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.STATUTORY)
+    valid_from = models.DateField(_("gælder fra"))
+    valid_to = models.DateField(_("gælder til"), null=True, blank=True)
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="derived",
+        verbose_name=_("kopieret fra"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    provisional = models.BooleanField(_("foreløbig"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["valid_from", "code"]
+        verbose_name = _("regelsæt")
+        verbose_name_plural = _("regelsæt")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="ruleset_valid_to_after_from",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class ContactRule(models.Model):
+    """One contact requirement of a rule set for one target group (see Part A.2 of the domain doc)."""
+
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.CASCADE, related_name="rules", verbose_name=_("regelsæt")
+    )
+    code = models.SlugField(_("kode"), max_length=80)
+    target_group = models.ForeignKey(
+        TargetGroup, on_delete=models.PROTECT, related_name="rules", verbose_name=_("målgruppe")
+    )
+    kind = models.CharField(_("kontaktform"), max_length=30, choices=_choices(rulebook.KIND_LABELS))
+    count = models.PositiveSmallIntegerField(_("antal"), default=1)
+    window_from_months = models.PositiveSmallIntegerField(_("vindue fra (måned)"), default=0)
+    window_to_months = models.PositiveSmallIntegerField(_("vindue til (måned)"), null=True, blank=True)
+    first_deadline_days = models.PositiveSmallIntegerField(
+        _("frist for første kontakt (dage)"), null=True, blank=True
+    )
+    recurring_every_months = models.PositiveSmallIntegerField(
+        _("gentages hver (måneder)"), null=True, blank=True
+    )
+    performed_by = models.CharField(
+        _("udføres af"), max_length=10, choices=_choices(rulebook.PERFORMER_LABELS), default="kommune"
+    )
+    channels = models.JSONField(_("kanaler der tæller"), default=list)
+    quota_pct = models.PositiveSmallIntegerField(
+        _("kvote (% af kohorten)"), default=100, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    exemptable = models.BooleanField(_("kan fritages (25 %-reglen)"), default=False)
+    legal_reference = models.CharField(_("lovhenvisning"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+    provisional = models.BooleanField(_("foreløbig"), default=False)
+    position = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule_set", "target_group", "position", "code"]
+        verbose_name = _("kontaktregel")
+        verbose_name_plural = _("kontaktregler")
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="contactrule_unique_code_per_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

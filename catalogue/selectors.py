@@ -1,0 +1,84 @@
+"""Reads of the catalogue: the rule book as the engine sees it, rebuilt only when rules change."""
+
+from django.db.models import Max
+
+from catalogue.models import ContactRule, RuleSet, TargetGroup
+from catalogue.rulebook import RuleBook, rulebook_from_dict
+
+_cache: dict[str, object] = {"version": None, "book": None}
+
+
+def _rules_version() -> tuple:
+    """Changes whenever any rule, rule set or target group is saved (each save adds a history row)."""
+    return (
+        TargetGroup.history.aggregate(m=Max("history_id"))["m"],
+        RuleSet.history.aggregate(m=Max("history_id"))["m"],
+        ContactRule.history.aggregate(m=Max("history_id"))["m"],
+        ContactRule.objects.count(),
+    )
+
+
+def rulebook_as_dict() -> dict:
+    groups = list(TargetGroup.objects.select_related("maps_to"))
+    rules_by_set: dict[int, list[dict]] = {}
+    for rule in ContactRule.objects.select_related("target_group").order_by(
+        "rule_set_id", "position", "code"
+    ):
+        rules_by_set.setdefault(rule.rule_set_id, []).append(
+            {
+                "code": rule.code,
+                "target_group": rule.target_group.code,
+                "kind": rule.kind,
+                "count": rule.count,
+                "window_from_months": rule.window_from_months,
+                "window_to_months": rule.window_to_months,
+                "first_deadline_days": rule.first_deadline_days,
+                "recurring_every_months": rule.recurring_every_months,
+                "performed_by": rule.performed_by,
+                "channels": rule.channels,
+                "quota_pct": rule.quota_pct,
+                "exemptable": rule.exemptable,
+                "legal_reference": rule.legal_reference,
+                "note": rule.note,
+                "provisional": rule.provisional,
+            }
+        )
+    return {
+        "target_groups": [
+            {
+                "code": g.code,
+                "name_da": g.name_da,
+                "name_en": g.name_en,
+                "description": g.description,
+                "legal_basis": g.legal_basis,
+                "benefits": g.benefits,
+                "generation": g.generation,
+                "provisional": g.provisional,
+            }
+            for g in groups
+        ],
+        "group_mapping": {g.code: g.maps_to.code for g in groups if g.maps_to_id},
+        "rule_sets": [
+            {
+                "code": rs.code,
+                "name": rs.name,
+                "status": rs.status,
+                "kind": rs.kind,
+                "valid_from": rs.valid_from.isoformat(),
+                "valid_to": rs.valid_to.isoformat() if rs.valid_to else None,
+                "note": rs.note,
+                "provisional": rs.provisional,
+                "rules": rules_by_set.get(rs.pk, []),
+            }
+            for rs in RuleSet.objects.all()
+        ],
+    }
+
+
+def current_rulebook() -> RuleBook:
+    """The rule book from the database, cached per process until a rule changes."""
+    version = _rules_version()
+    if _cache["version"] != version:
+        _cache["book"] = rulebook_from_dict(rulebook_as_dict(), validate=False)
+        _cache["version"] = version
+    return _cache["book"]

@@ -1,0 +1,222 @@
+"""Who the municipality serves and what happened: citizens, enrolments, contacts, obligations.
+
+Obligations are derived by the pure engine in `citizens/obligations.py`; the open ones and each
+citizen's next due date are stored so that worklists can filter and sort on them in SQL.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalogue import rulebook
+from catalogue.models import TargetGroup
+from jobcenter.models import StaffMember, Team
+
+
+def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
+    return list(labels.items())
+
+
+STATUS_CHOICES = _choices(rulebook.STATUS_LABELS)
+
+
+class Citizen(models.Model):
+    cpr = models.CharField(_("CPR-nummer"), max_length=10, unique=True)
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("efternavn"), max_length=100)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="citizens", verbose_name=_("team"))
+    caseworker = models.ForeignKey(
+        StaffMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="citizens",
+        verbose_name=_("sagsbehandler"),
+    )
+    # Optimistic locking: every edit bumps the version; a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
+    # Denormalised from the current enrolment's obligations, for worklists (sorted in SQL).
+    current_target_group = models.ForeignKey(
+        TargetGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("målgruppe"),
+    )
+    current_start = models.DateField(_("startdato"), null=True, blank=True)
+    next_due = models.DateField(_("næste frist"), null=True, blank=True)
+    next_status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, blank=True)
+    next_label = models.CharField(_("næste krav"), max_length=200, blank=True)
+    last_contact = models.DateField(_("seneste kontakt"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("borger")
+        verbose_name_plural = _("borgere")
+        indexes = [
+            models.Index(fields=["team", "next_due"], name="citizen_team_due"),
+            models.Index(fields=["caseworker", "next_due"], name="citizen_cw_due"),
+            models.Index(fields=["team", "next_status", "next_due"], name="citizen_team_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_cpr(self) -> str:
+        return f"{self.cpr[:6]}-xxxx"
+
+
+class Enrolment(models.Model):
+    """A citizen in a target group from a date. A transfer ends one enrolment and starts another."""
+
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("borger")
+    )
+    target_group = models.ForeignKey(
+        TargetGroup, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("målgruppe")
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("slut"), null=True, blank=True)
+    exempt = models.BooleanField(_("fritaget (25 %-reglen)"), default=False)
+    exempt_reason = models.TextField(_("begrundelse for fritagelse"), blank=True)
+    exempt_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fritaget af"),
+    )
+    work_obligation = models.BooleanField(_("arbejdspligt"), default=False)
+    next_due = models.DateField(_("næste frist"), null=True, blank=True)
+    next_status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, blank=True)
+
+    class Meta:
+        ordering = ["citizen", "start"]
+        verbose_name = _("forløb")
+        verbose_name_plural = _("forløb")
+        indexes = [models.Index(fields=["target_group", "start"], name="enrolment_group_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="enrolment_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen}: {self.target_group} fra {self.start:%d.%m.%Y}"
+
+
+class Contact(models.Model):
+    class Outcome(models.TextChoices):
+        HELD = "held", _("Afholdt")
+        ABSENT = "absent", _("Udeblevet")
+        CANCELLED = "cancelled", _("Aflyst")
+
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("borger")
+    )
+    date = models.DateField(_("dato"))
+    kind = models.CharField(_("kontaktform"), max_length=30, choices=_choices(rulebook.KIND_LABELS))
+    channel = models.CharField(_("kanal"), max_length=20, choices=_choices(rulebook.CHANNEL_LABELS))
+    performed_by = models.CharField(
+        _("udført af"), max_length=10, choices=_choices(rulebook.PERFORMER_LABELS), default="kommune"
+    )
+    held_by = models.ForeignKey(
+        StaffMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts_held",
+        verbose_name=_("holdt af"),
+    )
+    minutes = models.PositiveSmallIntegerField(
+        _("minutter"), default=45, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    outcome = models.CharField(_("udfald"), max_length=10, choices=Outcome.choices, default=Outcome.HELD)
+    note = models.TextField(_("note"), blank=True, max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("kontakt")
+        verbose_name_plural = _("kontakter")
+        indexes = [models.Index(fields=["citizen", "date"], name="contact_citizen_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d.%m.%Y}"
+
+
+class Obligation(models.Model):
+    """An open obligation of an enrolment, as the engine last computed it."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="obligations")
+    rule_set = models.CharField(_("regelsæt"), max_length=40)
+    rule = models.CharField(_("regel"), max_length=80)
+    kind = models.CharField(_("kontaktform"), max_length=30)
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    of = models.PositiveSmallIntegerField(_("af"))
+    earliest = models.DateField(_("tidligst"))
+    latest = models.DateField(_("senest"))
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
+    performed_by = models.CharField(_("udføres af"), max_length=10)
+    explanation = models.TextField(_("forklaring"))
+
+    class Meta:
+        ordering = ["latest", "rule", "number"]
+        verbose_name = _("kontaktkrav")
+        verbose_name_plural = _("kontaktkrav")
+        indexes = [models.Index(fields=["status", "latest"], name="obligation_status_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.number}/{self.of}"
+
+
+class AuditEvent(models.Model):
+    """Who saw or changed what about a citizen, and when. Never edited, never deleted by the app."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Visning")
+        REVEAL_CPR = "reveal_cpr", _("CPR vist")
+        CREATE = "create", _("Oprettet")
+        UPDATE = "update", _("Ændret")
+        CONTACT = "contact", _("Kontakt registreret")
+        EXPORT = "export", _("Eksport")
+        REASSIGN = "reassign", _("Omfordelt")
+
+    at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("bruger"),
+    )
+    citizen = models.ForeignKey(
+        Citizen,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("borger"),
+    )
+    action = models.CharField(_("handling"), max_length=20, choices=Action.choices)
+    details = models.JSONField(_("detaljer"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("logpost")
+        verbose_name_plural = _("adgangslog")
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.action}"

@@ -1,0 +1,106 @@
+"""The organisation: teams, staff members with their role, and absences."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Team(models.Model):
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+    leaders = models.ManyToManyField(
+        "StaffMember", related_name="led_teams", blank=True, verbose_name=_("teamledere")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Sagsbehandler")
+    TEAM_LEADER = "team_leader", _("Teamleder")
+    ADMIN = "admin", _("Administrator")
+
+
+class StaffMember(models.Model):
+    """A user's place in the organisation. Role and team decide what the user may see."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member"
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.CASEWORKER)
+    weekly_hours = models.DecimalField(
+        _("kontraktlige timer pr. uge"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("37.0"),
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+    )
+    casework_share = models.PositiveSmallIntegerField(
+        _("andel til sagsbehandling (%)"),
+        default=80,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        ordering = ["user__first_name", "user__last_name"]
+        verbose_name = _("medarbejder")
+        verbose_name_plural = _("medarbejdere")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_team_leader(self) -> bool:
+        return self.role == Role.TEAM_LEADER
+
+
+class Absence(models.Model):
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="absences", verbose_name=_("medarbejder")
+    )
+    start = models.DateField(_("fra"))
+    end = models.DateField(_("til"))
+    reason = models.CharField(_("årsag"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("fravær")
+        verbose_name_plural = _("fravær")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="absence_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member}: {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+
+
+class HealthProbe(models.Model):
+    """A row written by the Celery health-check task: proves a worker reached the database."""
+
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.token

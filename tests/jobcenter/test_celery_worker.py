@@ -1,0 +1,31 @@
+import time
+import uuid
+
+import pytest
+from celery.result import EagerResult
+from django.db import connection
+
+from jobcenter.models import HealthProbe
+from jobcenter.tasks import write_health_probe
+from tests.conftest import missing_service
+
+
+def wait_for(predicate, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return predicate()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_consumes_task_from_redis_and_writes_to_postgresql(celery_worker):
+    if connection.vendor != "postgresql":
+        missing_service("PostgreSQL", f"the test database is {connection.vendor}")
+    token = uuid.uuid4().hex
+    result = write_health_probe.apply_async(args=[token], queue=celery_worker["queue"])
+    assert not isinstance(result, EagerResult)  # it travelled through the broker
+    assert wait_for(lambda: HealthProbe.objects.filter(token=token).count()) == 1
