@@ -30,6 +30,10 @@ Policies (implemented exactly as stated here):
    not after ``on``. Each contact meets at most one obligation: obligations are served in the
    order (latest, earliest, rule order, number), each taking the earliest eligible unused
    contact. This greedy assignment is monotone: adding a contact never un-meets an obligation.
+   **Late contacts:** the first talk is the first eligible talk held, even after its deadline;
+   then a still-unmet one-off obligation takes an unused contact held after its deadline. Both
+   are ``met`` with ``late=True``: off the worklist, but not counted as met in cohort quotas.
+   Recurring periods are not caught up: a contact belongs to the period it falls in.
 8. **Status** (first that applies): ``met`` if matched; ``not_municipal`` if performed by the
    a-kasse (owed, but not municipal work); ``waived`` if the enrolment is exempt, the rule is
    exemptable, the citizen is not under the work obligation (LAB kap. 16 a) and it is not
@@ -112,6 +116,7 @@ class Obligation:
     legal_reference: str
     provisional: bool
     explanation: str
+    late: bool = False  # met, but by a contact after the deadline (counts for the worklist, not the quota)
 
 
 # --- Per-book precomputation ----------------------------------------------------------------
@@ -297,25 +302,50 @@ def _usable_contacts(contacts: Iterable[ContactFacts], start: date, end: date | 
     return usable
 
 
+def _eligible(p, c: ContactFacts) -> bool:
+    rule = p.rule
+    return (
+        (p.any_kind or c.kind == rule.kind)
+        and c.channel in p.channels
+        and c.performed_by == rule.performed_by
+    )
+
+
 def _match(cands: list[list], usable: list[ContactFacts]) -> None:
-    """Greedy: each obligation (in matching order) takes the earliest eligible unused contact."""
+    """Greedy: each obligation (in matching order) takes the earliest eligible unused contact.
+
+    The first talk of a first-deadline rule takes the first eligible talk, held late or not. A
+    second pass lets a contact held after the deadline meet another one-off obligation still
+    unmet (late): the talk was owed and has now been held, so it leaves the worklist, but it does
+    not count as met on time. Recurring periods are not caught up this way: a late contact
+    belongs to the period it falls in.
+    """
     used = [False] * len(usable)
     for cand in cands:
         latest, earliest, p = cand[0], cand[1], cand[5]
-        rule = p.rule
+        # The first talk is the first one held, even when it is held late.
+        first_talk = cand[3] == 1 and p.first_deadline is not None
         for i, c in enumerate(usable):
             d = c.date
-            if d > latest:
+            if d > latest and not first_talk:
                 break
             if used[i] or d < earliest:
                 continue
-            if (
-                (p.any_kind or c.kind == rule.kind)
-                and c.channel in p.channels
-                and c.performed_by == rule.performed_by
-            ):
+            if _eligible(p, c):
                 used[i] = True
                 cand[7] = c
+                if d > latest:
+                    cand.append(True)  # late
+                break
+    for cand in cands:
+        if cand[7] is not None or cand[6] is not None:
+            continue
+        latest, p = cand[0], cand[5]
+        for i, c in enumerate(usable):
+            if not used[i] and c.date > latest and _eligible(p, c):
+                used[i] = True
+                cand[7] = c
+                cand.append(True)  # late
                 break
 
 
@@ -324,7 +354,9 @@ def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
     end = enrolment.end
     may_waive = enrolment.exempt and not enrolment.work_obligation
     out = []
-    for latest, earliest, _order, k, of, p, period, met_by in cands:
+    for cand in cands:
+        latest, earliest, _order, k, of, p, period, met_by = cand[:8]
+        late = len(cand) > 8
         rule = p.rule
         if met_by is not None:
             status = "met"
@@ -343,7 +375,7 @@ def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
         out.append(Obligation(
             rule.code, p.set_code, rule.kind, k, of, earliest, latest, status, met_by,
             rule.performed_by, rule.quota_pct, rule.legal_reference, rule.provisional,
-            _explain(p, k, of, latest, period, status, met_by),
+            _explain(p, k, of, latest, period, status, met_by, late), late,
         ))
     out.sort(key=lambda o: (o.latest, o.rule, o.number))
     return out
@@ -359,7 +391,7 @@ _STATUS_TEXT = {
 
 
 def _explain(p: _Plan, k: int, of: int, latest: date, period: tuple[date, date] | None,
-             status: str, met_by: ContactFacts | None) -> str:
+             status: str, met_by: ContactFacts | None, late: bool = False) -> str:
     """One Danish sentence (or a few) citing the legal reference."""
     head = f"{p.label} {k} af {of}" if of > 1 else p.label
     if period is not None:
@@ -370,6 +402,8 @@ def _explain(p: _Plan, k: int, of: int, latest: date, period: tuple[date, date] 
         when = p.window_text
     text = (f"{head} skal {p.verb} senest {fmt_date(latest)} ({when}), "
             f"jf. {p.rule.legal_reference}.{p.tail}")
+    if met_by is not None and late:
+        return f"{text} Opfyldt for sent ved {p.noun} {fmt_date(met_by.date)}."
     if met_by is not None:
         return f"{text} Opfyldt ved {p.noun} {fmt_date(met_by.date)}."
     return text + _STATUS_TEXT[status]
@@ -435,7 +469,7 @@ def cohort_compliance(
             row[3] += 1
             continue
         row[0] += 1
-        if all(o.status == "met" for o in own):
+        if all(o.status == "met" and not o.late for o in own):
             row[1] += 1
         elif not any(o.status == "overdue" for o in own):
             row[2] += 1

@@ -365,7 +365,9 @@ def test_dates_are_consistent(s):
         if enrolment.end is not None:
             assert o.earliest <= enrolment.end
         if o.met_by is not None:
-            assert o.earliest <= o.met_by.date <= min(o.latest, on)
+            deadline = on if o.late else min(o.latest, on)
+            assert o.earliest <= o.met_by.date <= deadline
+            assert o.late == (o.met_by.date > o.latest)
             assert o.met_by.outcome == "held"
 
 
@@ -382,3 +384,31 @@ def test_deterministic_and_order_independent(s, rnd):
     assert keys == sorted(keys)
     used = [o.met_by for o in first if o.met_by is not None]
     assert len(used) == len({id(c) for c in used})
+
+
+def test_a_late_first_talk_meets_it_late_and_leaves_the_worklist():
+    """LAB § 31, stk. 5 (first talk within 1 week): a talk held on day 10 is late, not missing."""
+    start = D(2024, 3, 4)
+    late_talk = talk(start + timedelta(days=10))
+    obs = evaluate(BOOK, EnrolmentFacts("kh-jobparat", start), [late_talk], D(2024, 3, 20),
+                   rule_set="lab-2024")
+    first = obs[0]
+    assert first.number == 1 and first.status == "met" and first.late
+    assert first.met_by == late_talk
+    assert "for sent" in first.explanation
+    # The late talk is used once: it does not also count as talk 2 of the 6-month rule.
+    assert all(o.met_by is None for o in obs[1:])
+
+
+def test_late_contacts_do_not_count_towards_the_cohort_quota():
+    start = D(2024, 3, 4)
+    on_time = EnrolmentFacts("kh-jobparat", start)
+    late = EnrolmentFacts("kh-jobparat", D(2024, 3, 5))
+    results = [
+        (on_time, evaluate(BOOK, on_time, [talk(start + timedelta(days=2))], D(2024, 4, 1),
+                           rule_set="lab-2024")),
+        (late, evaluate(BOOK, late, [talk(D(2024, 3, 20))], D(2024, 4, 1), rule_set="lab-2024")),
+    ]
+    first_rule = results[0][1][0].rule
+    row = cohort_compliance(results, first_rule).rows[0]
+    assert (row.applies, row.met) == (2, 1)
