@@ -34,8 +34,10 @@ def citizen_list_for(user) -> QuerySet[Citizen]:
 def citizen_get_for(user, pk: int) -> Citizen:
     """The citizen, or 404 when the user may not see it (never reveal that it exists)."""
     try:
-        return citizen_list_for(user).select_related("team", "caseworker__user", "current_target_group").get(
-            pk=pk
+        return (
+            citizen_list_for(user)
+            .select_related("team", "caseworker__user", "current_target_group")
+            .get(pk=pk)
         )
     except (Citizen.DoesNotExist, ValueError, TypeError):
         raise Http404("Borgeren findes ikke.") from None
@@ -43,7 +45,9 @@ def citizen_get_for(user, pk: int) -> Citizen:
 
 def caseworkers_visible_to(user) -> QuerySet[StaffMember]:
     return (
-        StaffMember.objects.filter(team__in=teams_visible_to(user), role__in=[Role.CASEWORKER, Role.TEAM_LEADER])
+        StaffMember.objects.filter(
+            team__in=teams_visible_to(user), role__in=[Role.CASEWORKER, Role.TEAM_LEADER]
+        )
         .select_related("user", "team")
         .order_by("team__name", "user__first_name", "user__last_name")
     )

@@ -46,7 +46,9 @@ def contact_register(
 ) -> Contact:
     today = timezone.localdate()
     if date > today:
-        raise ValidationError({"date": "Datoen ligger i fremtiden. En kontakt registreres, når den er holdt."})
+        raise ValidationError(
+            {"date": "Datoen ligger i fremtiden. En kontakt registreres, når den er holdt."}
+        )
     first_start = citizen.enrolments.aggregate(first=Min("start"))["first"]
     if first_start is None:
         raise ValidationError({"date": "Borgeren har intet forløb, så kontakten kan ikke registreres."})
@@ -56,15 +58,29 @@ def contact_register(
         )
     with transaction.atomic():
         contact = Contact(
-            citizen=citizen, date=date, kind=kind, channel=channel, minutes=minutes, outcome=outcome,
-            note=note, performed_by=performed_by, held_by=_staff(user) if performed_by == "kommune" else None,
+            citizen=citizen,
+            date=date,
+            kind=kind,
+            channel=channel,
+            minutes=minutes,
+            outcome=outcome,
+            note=note,
+            performed_by=performed_by,
+            held_by=_staff(user) if performed_by == "kommune" else None,
         )
         contact.full_clean()
         contact.save()
         audit_log(
-            user=user, citizen=citizen, action=AuditEvent.Action.CONTACT,
-            details={"contact": contact.pk, "date": date.isoformat(), "kind": kind, "channel": channel,
-                     "outcome": outcome},
+            user=user,
+            citizen=citizen,
+            action=AuditEvent.Action.CONTACT,
+            details={
+                "contact": contact.pk,
+                "date": date.isoformat(),
+                "kind": kind,
+                "channel": channel,
+                "outcome": outcome,
+            },
         )
         refresh_citizens([citizen.pk])
     return contact
@@ -99,13 +115,27 @@ def citizen_create(
         raise ValidationError({"caseworker": "Sagsbehandleren hører ikke til det valgte team."})
     with transaction.atomic():
         citizen = Citizen.objects.create(
-            cpr=digits, first_name=first_name.strip(), last_name=last_name.strip(), team=team,
+            cpr=digits,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            team=team,
             caseworker=caseworker,
         )
         Enrolment.objects.create(citizen=citizen, target_group=target_group, start=start)
-        audit_log(user=user, citizen=citizen, action=AuditEvent.Action.CREATE,
-                  details={"after": {"first_name": first_name, "last_name": last_name, "team": team.name,
-                                     "target_group": target_group.code, "start": start.isoformat()}})
+        audit_log(
+            user=user,
+            citizen=citizen,
+            action=AuditEvent.Action.CREATE,
+            details={
+                "after": {
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "team": team.name,
+                    "target_group": target_group.code,
+                    "start": start.isoformat(),
+                }
+            },
+        )
         refresh_citizens([citizen.pk])
     return citizen
 
@@ -123,8 +153,12 @@ def citizen_update(*, user, citizen: Citizen, version: int, **changes) -> Citize
             raise StaleEdit()
         citizen.refresh_from_db()
         after = {name: str(getattr(citizen, name)) for name in changes}
-        audit_log(user=user, citizen=citizen, action=AuditEvent.Action.UPDATE,
-                  details={"before": before, "after": after})
+        audit_log(
+            user=user,
+            citizen=citizen,
+            action=AuditEvent.Action.UPDATE,
+            details={"before": before, "after": after},
+        )
     return citizen
 
 
@@ -140,16 +174,25 @@ def enrolment_transfer(*, user, citizen: Citizen, target_group: TargetGroup, sta
             raise ValidationError({"target_group": "Borgeren er allerede i denne målgruppe."})
         if start <= current.start:
             raise ValidationError(
-                {"start": f"Den nye målgruppe skal starte efter det nuværende forløb ({current.start:%d.%m.%Y})."}
+                {
+                    "start": "Den nye målgruppe skal starte efter det nuværende forløb "
+                    f"({current.start:%d.%m.%Y})."
+                }
             )
     with transaction.atomic():
         if current is not None:
             current.end = start - timezone.timedelta(days=1)
             current.save(update_fields=["end"])
         new = Enrolment.objects.create(citizen=citizen, target_group=target_group, start=start)
-        audit_log(user=user, citizen=citizen, action=AuditEvent.Action.UPDATE,
-                  details={"before": {"target_group": current.target_group.code if current else None},
-                           "after": {"target_group": target_group.code, "start": start.isoformat()}})
+        audit_log(
+            user=user,
+            citizen=citizen,
+            action=AuditEvent.Action.UPDATE,
+            details={
+                "before": {"target_group": current.target_group.code if current else None},
+                "after": {"target_group": target_group.code, "start": start.isoformat()},
+            },
+        )
         refresh_citizens([citizen.pk])
     return new
 
@@ -172,8 +215,13 @@ def exemption_usage(on: date | None = None) -> dict:
     eligible = active.count()
     exempt = active.filter(exempt=True).count()
     share = exempt / eligible if eligible else 0.0
-    return {"exempt": exempt, "eligible": eligible, "share": share, "limit": EXEMPTION_LIMIT,
-            "room": max(0, int(eligible * EXEMPTION_LIMIT) - exempt)}
+    return {
+        "exempt": exempt,
+        "eligible": eligible,
+        "share": share,
+        "limit": EXEMPTION_LIMIT,
+        "room": max(0, int(eligible * EXEMPTION_LIMIT) - exempt),
+    }
 
 
 def enrolment_mark_exempt(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
@@ -186,22 +234,31 @@ def enrolment_mark_exempt(*, user, enrolment: Enrolment, reason: str) -> Enrolme
         raise ValidationError({"reason": "Forløbet er allerede fritaget."})
     on = timezone.localdate()
     if enrolment.target_group.code not in exemptable_group_codes(on):
-        raise ValidationError({"reason": "25 %-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu."})
+        raise ValidationError(
+            {"reason": "25 %-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu."}
+        )
     with transaction.atomic():
         # Lock the enrolments counted, so that two caseworkers cannot both take the last place.
         list(Enrolment.objects.select_for_update().filter(exempt=True).values_list("pk", flat=True))
         usage = exemption_usage(on)
         if usage["room"] < 1:
             raise ValidationError(
-                {"reason": f"Kommunen har brugt {usage['exempt']} af {int(usage['eligible'] * EXEMPTION_LIMIT)} "
-                           "mulige fritagelser (25 %). Der er ikke plads til flere."}
+                {
+                    "reason": f"Kommunen har brugt {usage['exempt']} af "
+                    f"{int(usage['eligible'] * EXEMPTION_LIMIT)} "
+                    "mulige fritagelser (25 %). Der er ikke plads til flere."
+                }
             )
         enrolment.exempt = True
         enrolment.exempt_reason = reason
         enrolment.exempt_decided_by = user
         enrolment.save(update_fields=["exempt", "exempt_reason", "exempt_decided_by"])
-        audit_log(user=user, citizen=enrolment.citizen, action=AuditEvent.Action.UPDATE,
-                  details={"before": {"exempt": False}, "after": {"exempt": True, "reason": reason}})
+        audit_log(
+            user=user,
+            citizen=enrolment.citizen,
+            action=AuditEvent.Action.UPDATE,
+            details={"before": {"exempt": False}, "after": {"exempt": True, "reason": reason}},
+        )
         refresh_citizens([enrolment.citizen_id])
     return enrolment
 
@@ -215,6 +272,10 @@ def caseload_reassign(*, user, citizens: list[Citizen], to: StaffMember) -> int:
         for citizen in citizens:
             before = citizen.caseworker_id
             Citizen.objects.filter(pk=citizen.pk).update(caseworker=to, version=F("version") + 1)
-            audit_log(user=user, citizen=citizen, action=AuditEvent.Action.REASSIGN,
-                      details={"before": {"caseworker": before}, "after": {"caseworker": to.pk}})
+            audit_log(
+                user=user,
+                citizen=citizen,
+                action=AuditEvent.Action.REASSIGN,
+                details={"before": {"caseworker": before}, "after": {"caseworker": to.pk}},
+            )
     return len(citizens)

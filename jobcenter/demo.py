@@ -13,7 +13,9 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from catalogue.models import TargetGroup
+from catalogue.loader import install_rulebook
+from catalogue.models import ContactRule, RuleSet, TargetGroup
+from catalogue.rulebook import load_rulebook
 from citizens.cpr import make_cpr
 from citizens.models import Citizen, Contact, Enrolment
 from jobcenter.models import Role, StaffMember, Team
@@ -144,6 +146,12 @@ class DemoSummary:
     contacts: int
 
 
+def ensure_shipped_rules() -> None:
+    """The demo needs the statutory rule sets; a flushed database (tests) may have lost them."""
+    if not TargetGroup.objects.exists():
+        install_rulebook(load_rulebook(), TargetGroup=TargetGroup, RuleSet=RuleSet, ContactRule=ContactRule)
+
+
 def _staff_user(username: str, first: str, last: str, *, password: str | None, is_admin: bool):
     User = get_user_model()
     user, created = User.objects.get_or_create(
@@ -244,6 +252,7 @@ def _contacts_for(rng: random.Random, group: str, start: date, end: date, dilige
 def seed_demo(*, citizens: int = 4000, seed: int = 2026, on: date, chunk: int = 5000) -> DemoSummary:
     """Build the demo municipality, unless citizens already exist (then change nothing)."""
     rng = random.Random(seed)
+    ensure_shipped_rules()
     caseworkers = build_organisation(rng)
     if Citizen.objects.exists():
         return DemoSummary(

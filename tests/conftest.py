@@ -97,6 +97,22 @@ def client_for(client, member: StaffMember):
 
 # --- Redis and a real Celery worker ---------------------------------------------------------
 
+CELERY_KEYS = ("broker_url", "task_always_eager", "task_default_queue")
+
+
+def celery_configure(app, **values) -> dict:
+    """Change the Celery app's settings for a test; returns the previous values to restore.
+
+    The app reads Django settings under the CELERY_ namespace, and namespaced keys win over plain
+    ones, so both are set.
+    """
+    previous = {key: app.conf.get(key) for key in values}
+    app.conf.update(**values, **{f"CELERY_{key.upper()}": value for key, value in values.items()})
+    if app._pool is not None:  # connections to the old broker must not be reused
+        app._pool.force_close_all()
+        app._pool = None
+    return previous
+
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
@@ -150,9 +166,7 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    previous = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager", "task_default_queue")}
-    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
-    app.pool.force_close_all()
+    previous = celery_configure(app, broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -171,8 +185,7 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url):
             proc.kill()
         log.close()
         Path(log.name).unlink(missing_ok=True)
-        app.conf.update(**previous)
-        app.pool.force_close_all()
+        celery_configure(app, **previous)
 
 
 # --- the browser ----------------------------------------------------------------------------

@@ -1,20 +1,19 @@
 import pytest
 
 from jobcenter.celery import app
+from tests.conftest import celery_configure
 
 
 @pytest.fixture
 def broker(request):
     """Point the Celery app at a broker for one test, then restore it."""
-    saved = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager")}
+    saved = {}
 
     def use(url: str):
-        app.conf.update(broker_url=url, task_always_eager=False)
-        app.pool.force_close_all()
+        saved.update(celery_configure(app, broker_url=url, task_always_eager=False))
 
     yield use
-    app.conf.update(**saved)
-    app.pool.force_close_all()
+    celery_configure(app, **saved)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,142 @@
+"""Forms for caseworkers. Validation messages are Danish and shown next to their field."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalogue import rulebook
+from catalogue.models import TargetGroup
+from citizens.models import Contact
+
+
+class DesignSystemMixin:
+    """Adds the DKFDS classes and ARIA wiring to every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = (
+                "form-checkbox"
+                if isinstance(widget, forms.CheckboxInput)
+                else ("form-select" if isinstance(widget, forms.Select) else "form-input")
+            )
+            widget.attrs.setdefault("class", css)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"{self[name].id_for_label}-error"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _choices(labels):
+    return list(labels.items())
+
+
+class ContactForm(DesignSystemMixin, forms.Form):
+    date = forms.DateField(
+        label=_("Dato"),
+        widget=DateInput,
+        initial=timezone.localdate,
+        error_messages={
+            "invalid": _("Skriv en gyldig dato (dd.mm.åååå)."),
+            "required": _("Vælg datoen for kontakten."),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Kontaktform"), choices=_choices(rulebook.KIND_LABELS), initial="jobsamtale"
+    )
+    channel = forms.ChoiceField(
+        label=_("Kanal"), choices=_choices(rulebook.CHANNEL_LABELS), initial="fremmoede"
+    )
+    minutes = forms.IntegerField(
+        label=_("Minutter"),
+        min_value=1,
+        max_value=600,
+        initial=45,
+        error_messages={
+            "min_value": _("Mindst 1 minut."),
+            "max_value": _("Højst 600 minutter."),
+            "invalid": _("Skriv et helt antal minutter."),
+        },
+    )
+    outcome = forms.ChoiceField(label=_("Udfald"), choices=Contact.Outcome.choices, initial="held")
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("Noten må højst være 4000 tegn.")},
+    )
+
+
+class CitizenCreateForm(DesignSystemMixin, forms.Form):
+    cpr = forms.CharField(label=_("CPR-nummer"), max_length=11, help_text=_("10 cifre, fx 010190-1234"))
+    first_name = forms.CharField(label=_("Fornavn"), max_length=100)
+    last_name = forms.CharField(label=_("Efternavn"), max_length=100)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
+    caseworker = forms.ModelChoiceField(label=_("Sagsbehandler"), queryset=None, required=False)
+    target_group = forms.ModelChoiceField(label=_("Målgruppe"), queryset=None)
+    start = forms.DateField(label=_("Startdato"), widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, teams, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["caseworker"].queryset = caseworkers
+        self.fields["target_group"].queryset = TargetGroup.objects.order_by("generation", "name_da")
+
+
+class CitizenEditForm(DesignSystemMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    first_name = forms.CharField(label=_("Fornavn"), max_length=100)
+    last_name = forms.CharField(label=_("Efternavn"), max_length=100)
+    cpr = forms.CharField(label=_("CPR-nummer"), max_length=11)
+
+
+class TransferForm(DesignSystemMixin, forms.Form):
+    target_group = forms.ModelChoiceField(label=_("Ny målgruppe"), queryset=None)
+    start = forms.DateField(label=_("Fra dato"), widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_group"].queryset = TargetGroup.objects.order_by("generation", "name_da")
+
+
+class ExemptForm(DesignSystemMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Begrundelse"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class AssignForm(DesignSystemMixin, forms.Form):
+    caseworker = forms.ModelChoiceField(label=_("Sagsbehandler"), queryset=None)
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = caseworkers
+
+
+class ReassignForm(DesignSystemMixin, forms.Form):
+    from_caseworker = forms.ModelChoiceField(label=_("Fra sagsbehandler"), queryset=None)
+    to_caseworker = forms.ModelChoiceField(label=_("Til sagsbehandler"), queryset=None)
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_caseworker"].queryset = caseworkers
+        self.fields["to_caseworker"].queryset = caseworkers
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_caseworker") and data.get("from_caseworker") == data.get("to_caseworker"):
+            self.add_error("to_caseworker", _("Vælg en anden sagsbehandler end den, der flyttes fra."))
+        return data

@@ -1,0 +1,118 @@
+"""The worklist table: sorting, pagination and export happen in the database via django-tables2."""
+
+import django_tables2 as tables
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.rulebook import STATUS_LABELS
+from citizens.models import Citizen
+
+STATUS_BADGE = {
+    "overdue": "badge-error",
+    "due_soon": "badge-warning",
+    "open": "badge-info",
+    "met": "badge-success",
+}
+
+
+def status_badge(status: str) -> str:
+    if not status:
+        return format_html('<span class="badge">{}</span>', _("Ingen åbne krav"))
+    return format_html(
+        '<span class="badge {}">{}</span>', STATUS_BADGE.get(status, ""), STATUS_LABELS[status]
+    )
+
+
+class WorklistTable(tables.Table):
+    name = tables.Column(verbose_name=_("Borger"), accessor="last_name", order_by=("last_name", "first_name"))
+    cpr = tables.Column(verbose_name=_("CPR"), accessor="cpr", orderable=False, visible=False)
+    target_group = tables.Column(verbose_name=_("Målgruppe"), accessor="current_target_group__name_da")
+    next_label = tables.Column(verbose_name=_("Næste krav"), orderable=False)
+    next_due = tables.DateColumn(verbose_name=_("Frist"), format="d.m.Y")
+    next_status = tables.Column(verbose_name=_("Status"))
+    days = tables.Column(
+        verbose_name=_("Dage i forløb"), accessor="current_start", attrs={"td": {"class": "kp-num"}}
+    )
+    last_contact = tables.DateColumn(verbose_name=_("Seneste kontakt"), format="d.m.Y")
+    caseworker = tables.Column(
+        verbose_name=_("Sagsbehandler"),
+        accessor="caseworker__user__first_name",
+        order_by=("caseworker__user__first_name",),
+    )
+    actions = tables.TemplateColumn(
+        template_name="citizens/_row_actions.html",
+        verbose_name=_("Handling"),
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = Citizen
+        fields = ()
+        sequence = (
+            "name",
+            "cpr",
+            "target_group",
+            "next_label",
+            "next_due",
+            "next_status",
+            "days",
+            "last_contact",
+            "caseworker",
+            "actions",
+        )
+        order_by = ("next_due",)
+        attrs = {"class": "table table--compact table--zebra kp-worklist", "id": "worklist-table"}
+        row_attrs = {"id": lambda record: f"citizen-{record.pk}"}
+        template_name = "citizens/_worklist_table.html"
+        empty_text = _("Ingen borgere matcher filtrene.")
+
+    def render_name(self, record):
+        return format_html(
+            '<a href="{}">{}</a><br><span class="kp-cpr">{}</span>',
+            reverse("citizens:detail", args=[record.pk]),
+            record.full_name,
+            record.masked_cpr,
+        )
+
+    def value_name(self, record):
+        return record.full_name
+
+    def render_cpr(self, record):
+        return record.masked_cpr
+
+    def value_cpr(self, record):
+        return record.masked_cpr  # exports are masked too
+
+    def render_next_status(self, value, record):
+        return status_badge(record.next_status)
+
+    def value_next_status(self, record):
+        return STATUS_LABELS.get(record.next_status, "Ingen åbne krav")
+
+    def render_days(self, value):
+        return (timezone.localdate() - value).days
+
+    def value_days(self, value):
+        return (timezone.localdate() - value).days if value else ""
+
+    def render_caseworker(self, record):
+        return str(record.caseworker) if record.caseworker else "—"
+
+    def value_caseworker(self, record):
+        return str(record.caseworker) if record.caseworker else ""
+
+    def order_next_due(self, queryset, is_descending):
+        field = F("next_due")
+        return queryset.order_by(
+            field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True), "last_name"
+        ), True
+
+    def order_days(self, queryset, is_descending):
+        field = F("current_start")  # more days in the course = earlier start
+        return queryset.order_by(
+            field.asc(nulls_last=True) if is_descending else field.desc(nulls_last=True)
+        ), True

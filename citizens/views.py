@@ -1,0 +1,344 @@
+"""Caseworker pages. Thin: access through selectors, writes through services, rules in the engine."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from catalogue.selectors import current_rulebook
+from citizens import selectors, services
+from citizens.filters import WorklistFilter
+from citizens.forms import (
+    AssignForm,
+    CitizenCreateForm,
+    CitizenEditForm,
+    ContactForm,
+    ExemptForm,
+    ReassignForm,
+    TransferForm,
+)
+from citizens.models import AuditEvent, Citizen
+from citizens.obligations import evaluate
+from citizens.refresh import contact_facts, enrolment_facts
+from citizens.tables import WorklistTable
+from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
+
+PAGE_SIZE = 50
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the form's fields (or on the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- worklist -------------------------------------------------------------------------------
+
+
+def worklist(request):
+    visible = selectors.citizen_list_for(request.user).select_related(
+        "current_target_group", "caseworker__user"
+    )
+    filters = WorklistFilter(
+        request.GET or None,
+        queryset=visible,
+        caseworkers=selectors.caseworkers_visible_to(request.user),
+        staff_member=staff_member_of(request.user),
+    )
+    table = WorklistTable(filters.qs)
+    export_format = request.GET.get("_export")
+    if export_format in ("csv", "xlsx"):
+        RequestConfig(request, paginate=False).configure(table)
+        services.audit_log(
+            user=request.user,
+            citizen=None,
+            action=AuditEvent.Action.EXPORT,
+            details={"format": export_format, "filters": request.GET.dict(), "rows": filters.qs.count()},
+        )
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        return TableExport(export_format, table).response(f"arbejdsliste-{stamp}.{export_format}")
+    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    context = {"filter": filters, "table": table, "query": request.GET.urlencode()}
+    if request.htmx and request.htmx.target == "worklist-results":
+        return render(request, "citizens/_worklist_results.html", context)
+    return render(request, "citizens/worklist.html", context)
+
+
+# --- contact registration -------------------------------------------------------------------
+
+
+def contact_create(request, pk: int):
+    citizen = selectors.citizen_get_for(request.user, pk)
+    source = request.GET.get("from") or request.POST.get("from") or "citizen"
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_register(user=request.user, citizen=citizen, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            citizen.refresh_from_db()
+            message = _("Kontakten den %(date)s er registreret for %(name)s.") % {
+                "date": contact.date.strftime("%d.%m.%Y"),
+                "name": citizen.full_name,
+            }
+            if request.htmx:
+                row_table = WorklistTable(
+                    Citizen.objects.filter(pk=citizen.pk).select_related(
+                        "current_target_group", "caseworker__user"
+                    )
+                )
+                return render(
+                    request,
+                    "citizens/_contact_saved.html",
+                    {"message": message, "citizen": citizen, "row": row_table.rows[0], "source": source},
+                )
+            messages.success(request, message)
+            return redirect("citizens:detail", pk=citizen.pk)
+    template = "citizens/_contact_form.html" if request.htmx else "citizens/contact_form.html"
+    status = 422 if request.method == "POST" and request.htmx else 200
+    return render(request, template, {"form": form, "citizen": citizen, "source": source}, status=status)
+
+
+# --- citizen page ---------------------------------------------------------------------------
+
+
+def citizen_detail(request, pk: int):
+    citizen = selectors.citizen_get_for(request.user, pk)
+    services.audit_log(user=request.user, citizen=citizen, action=AuditEvent.Action.VIEW)
+    enrolments = list(
+        citizen.enrolments.select_related("target_group", "exempt_decided_by").order_by("-start")
+    )
+    contacts = list(citizen.contacts.select_related("held_by__user").order_by("-date", "-id"))
+    book = current_rulebook()
+    today = timezone.localdate()
+    facts = [
+        contact_facts(
+            {
+                "id": c.id,
+                "date": c.date,
+                "kind": c.kind,
+                "channel": c.channel,
+                "performed_by": c.performed_by,
+                "outcome": c.outcome,
+            }
+        )
+        for c in contacts
+    ]
+    obligations = []
+    for enrolment in enrolments:
+        if enrolment.start > today and enrolment.end is None:
+            continue
+        obligations.append(
+            (enrolment, evaluate(book, enrolment_facts(enrolment, enrolment.target_group.code), facts, today))
+        )
+    current = services.current_enrolment(citizen)
+    context = {
+        "citizen": citizen,
+        "enrolments": enrolments,
+        "current": current,
+        "contacts": contacts,
+        "obligations": obligations,
+        "contact_form": ContactForm(),
+        "transfer_form": TransferForm(),
+        "exempt_form": ExemptForm(),
+        "assign_form": AssignForm(
+            caseworkers=selectors.caseworkers_visible_to(request.user).filter(team=citizen.team)
+        ),
+        "exemption": services.exemption_usage(today),
+        "edit_form": CitizenEditForm(
+            initial={
+                "version": citizen.version,
+                "first_name": citizen.first_name,
+                "last_name": citizen.last_name,
+                "cpr": citizen.masked_cpr,
+            }
+        ),
+    }
+    return render(request, "citizens/detail.html", context)
+
+
+@require_POST
+def reveal_cpr(request, pk: int):
+    citizen = selectors.citizen_get_for(request.user, pk)
+    services.audit_log(user=request.user, citizen=citizen, action=AuditEvent.Action.REVEAL_CPR)
+    cpr = f"{citizen.cpr[:6]}-{citizen.cpr[6:]}"
+    if request.htmx:
+        return HttpResponse(f'<span id="cpr-value" class="kp-cpr">{cpr}</span>')
+    messages.info(request, _("CPR-nummer: %(cpr)s") % {"cpr": cpr})
+    return redirect("citizens:detail", pk=pk)
+
+
+def _action(request, pk, form_class, apply, success_message, **form_kwargs):
+    """A citizen-page action: validate, call the service, report back next to the field."""
+    citizen = selectors.citizen_get_for(request.user, pk)
+    form = form_class(request.POST or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply(citizen, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except services.StaleEdit:
+            form.add_error(
+                None,
+                _(
+                    "Borgeren er blevet ændret af en anden, siden du åbnede siden. "
+                    "Dine ændringer er ikke gemt. Genindlæs siden og prøv igen."
+                ),
+            )
+        else:
+            messages.success(request, success_message)
+            return redirect("citizens:detail", pk=citizen.pk)
+    return render(
+        request,
+        "citizens/action_form.html",
+        {"form": form, "citizen": citizen, "title": form_class.title},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+TransferForm.title = _("Skift målgruppe")
+ExemptForm.title = _("Fritag (25 %-reglen)")
+AssignForm.title = _("Tildel sagsbehandler")
+CitizenEditForm.title = _("Ret borger")
+
+
+def transfer(request, pk: int):
+    def apply(citizen, data):
+        services.enrolment_transfer(user=request.user, citizen=citizen, **data)
+
+    return _action(request, pk, TransferForm, apply, _("Målgruppen er skiftet."))
+
+
+def exempt(request, pk: int):
+    def apply(citizen, data):
+        enrolment = services.current_enrolment(citizen)
+        if enrolment is None:
+            raise ValidationError({"reason": _("Borgeren har intet aktivt forløb.")})
+        services.enrolment_mark_exempt(user=request.user, enrolment=enrolment, reason=data["reason"])
+
+    return _action(request, pk, ExemptForm, apply, _("Borgeren er fritaget efter 25 %-reglen."))
+
+
+def assign(request, pk: int):
+    citizen = selectors.citizen_get_for(request.user, pk)
+
+    def apply(citizen, data):
+        services.caseload_reassign(user=request.user, citizens=[citizen], to=data["caseworker"])
+
+    return _action(
+        request,
+        pk,
+        AssignForm,
+        apply,
+        _("Sagsbehandleren er tildelt."),
+        caseworkers=selectors.caseworkers_visible_to(request.user).filter(team=citizen.team),
+    )
+
+
+def edit(request, pk: int):
+    def apply(citizen, data):
+        version = data.pop("version")
+        if data["cpr"] == citizen.masked_cpr:
+            data.pop("cpr")  # unchanged (the form shows it masked)
+        services.citizen_update(user=request.user, citizen=citizen, version=version, **data)
+
+    return _action(request, pk, CitizenEditForm, apply, _("Borgeren er gemt."))
+
+
+def create(request):
+    teams = selectors.teams_visible_to(request.user)
+    form = CitizenCreateForm(
+        request.POST or None, teams=teams, caseworkers=selectors.caseworkers_visible_to(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            citizen = services.citizen_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Borgeren er oprettet."))
+            return redirect("citizens:detail", pk=citizen.pk)
+    return render(
+        request, "citizens/create.html", {"form": form}, status=422 if request.method == "POST" else 200
+    )
+
+
+# --- team leaders: reassignment -------------------------------------------------------------
+
+
+def reassign(request):
+    if not is_team_leader_or_admin(request.user):
+        raise PermissionDenied
+    caseworkers = selectors.caseworkers_visible_to(request.user)
+    form = ReassignForm(request.POST or request.GET or None, caseworkers=caseworkers)
+    context = {"form": form}
+    if form.is_bound and form.is_valid():
+        source, target = form.cleaned_data["from_caseworker"], form.cleaned_data["to_caseworker"]
+        candidates = (
+            selectors.citizen_list_for(request.user)
+            .filter(caseworker=source)
+            .order_by("last_name", "first_name")
+        )
+        chosen_ids = request.POST.getlist("citizens")
+        context.update({"candidates": candidates, "source": source, "target": target})
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            chosen = list(candidates.filter(pk__in=chosen_ids)) if chosen_ids else []
+            if not chosen:
+                form.add_error(None, _("Vælg mindst én borger, der skal flyttes."))
+            else:
+                try:
+                    moved = services.caseload_reassign(user=request.user, citizens=chosen, to=target)
+                except ValidationError as exc:
+                    _apply_errors(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("%(n)d borgere er flyttet fra %(a)s til %(b)s.")
+                        % {"n": moved, "a": source, "b": target},
+                    )
+                    return redirect(reverse("citizens:reassign"))
+        elif request.method == "POST":
+            chosen = list(candidates.filter(pk__in=chosen_ids)) if chosen_ids else list(candidates)
+            context.update({"confirming": True, "chosen": chosen})
+    return render(request, "citizens/reassign.html", context)
+
+
+# --- admins: the audit log ------------------------------------------------------------------
+
+
+def audit(request):
+    if not is_admin(request.user):
+        raise PermissionDenied
+    events = selectors.audit_events_for(request.user)
+    username = request.GET.get("user", "").strip()
+    citizen_id = request.GET.get("citizen", "").strip()
+    date_from, date_to = request.GET.get("from", ""), request.GET.get("to", "")
+    errors = []
+    if username:
+        events = events.filter(user__username__iexact=username)
+    if citizen_id:
+        if citizen_id.isdigit():
+            events = events.filter(citizen_id=int(citizen_id))
+        else:
+            errors.append(_("Borger-id skal være et tal."))
+    for label, value, lookup in (
+        (_("Fra"), date_from, "at__date__gte"),
+        (_("Til"), date_to, "at__date__lte"),
+    ):
+        if value:
+            try:
+                events = events.filter(**{lookup: timezone.datetime.fromisoformat(value).date()})
+            except ValueError:
+                errors.append(_("%(label)s: ugyldig dato.") % {"label": label})
+    page = events[:200]
+    return render(request, "citizens/audit.html", {"events": page, "errors": errors, "params": request.GET})
