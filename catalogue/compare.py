@@ -101,6 +101,7 @@ class GroupDiff:
     name: str
     rules: tuple[RuleDiff, ...]
     mapped_to: str | None = None  # the 2027 group whose rules the later set applies
+    mapped_to_name: str = ""
 
     @property
     def changed(self) -> bool:
@@ -162,7 +163,14 @@ def compare_rule_sets(book: RuleBook, left: RuleSetSpec | str, right: RuleSetSpe
         mapped = None
         if "2027" in generations and generation != "2027":
             mapped = book.group_mapping.get(group.code)
+        mapped_name = book.target_group(mapped).name_da if mapped and book.has_target_group(mapped) else ""
         result.append(
-            GroupDiff(code=group.code, name=group.name_da, rules=diff_rules(a, b), mapped_to=mapped)
+            GroupDiff(
+                code=group.code,
+                name=group.name_da,
+                rules=diff_rules(a, b),
+                mapped_to=mapped,
+                mapped_to_name=mapped_name,
+            )
         )
     return result

@@ -40,6 +40,7 @@ def test_pre_2027_groups_are_mapped_for_a_2027_set(book):
     diffs = compare_rule_sets(book, "reform-2026", "lab-2027")
     g = group(diffs, "kh-jobparat")
     assert g.mapped_to == "jobsoegning"
+    assert g.mapped_to_name == book.target_group("jobsoegning").name_da
     assert {r.right.code for r in g.rules if r.right} == {
         r.code for r in book.rules_for("lab-2027", "kh-jobparat")
     }
@@ -96,6 +97,6 @@ def test_compare_page_with_chosen_sets_and_unknown_set(client, ada):
     c = client_for(client, ada)
     response = c.get(reverse("catalogue:compare"), {"left": "reform-2026", "right": "lab-2027"})
     assert response.status_code == 200
-    assert "jobsoegning" in response.content.decode()
+    assert "målgruppen <strong>Jobsøgningsindsats</strong>" in response.content.decode()
     bad = c.get(reverse("catalogue:compare"), {"left": "findes-ikke", "right": "lab-2027"})
     assert bad.status_code == 400
