@@ -4,7 +4,8 @@ The shipped statutory data lives in `catalogue/data/rules.json` and is installed
 migration; admins edit it from there with full history (django-simple-history).
 """
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -91,6 +92,32 @@ class RuleSet(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    def overlapping_active_statutory(self) -> models.QuerySet["RuleSet"]:
+        """Other active statutory sets whose validity overlaps this set's (None = open-ended)."""
+        others = RuleSet.objects.filter(kind=self.Kind.STATUTORY, status=self.Status.ACTIVE)
+        others = others.exclude(pk=self.pk)
+        others = others.filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=self.valid_from))
+        if self.valid_to is not None:
+            others = others.filter(valid_from__lte=self.valid_to)
+        return others
+
+    @staticmethod
+    def overlap_message(other: "RuleSet") -> str:
+        until = f"{other.valid_to:%d.%m.%Y}" if other.valid_to else "uden slutdato"
+        return (
+            f"Gyldighedsperioden overlapper det aktive lovkrav '{other.code}' "
+            f"({other.valid_from:%d.%m.%Y} – {until}). Sæt det udgået eller ret perioden først."
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("Gyldig til ligger før gyldig fra.")})
+        if self.valid_from and self.status == self.Status.ACTIVE and self.kind == self.Kind.STATUTORY:
+            overlaps = [self.overlap_message(o) for o in self.overlapping_active_statutory()]
+            if overlaps:
+                raise ValidationError({"valid_from": overlaps})
+
 
 class ContactRule(models.Model):
     """One contact requirement of a rule set for one target group (see Part A.2 of the domain doc)."""
@@ -98,7 +125,18 @@ class ContactRule(models.Model):
     rule_set = models.ForeignKey(
         RuleSet, on_delete=models.CASCADE, related_name="rules", verbose_name=_("regelsæt")
     )
-    code = models.SlugField(_("kode"), max_length=80)
+    # Shipped codes are "<group>.<rule>", so a dot is allowed besides the slug characters.
+    code = models.CharField(
+        _("kode"),
+        max_length=80,
+        db_index=True,
+        validators=[
+            RegexValidator(
+                r"^[-a-zA-Z0-9_.]+$",
+                _("Koden må kun indeholde bogstaver, cifre, punktum, understreg og bindestreg."),
+            )
+        ],
+    )
     target_group = models.ForeignKey(
         TargetGroup, on_delete=models.PROTECT, related_name="rules", verbose_name=_("målgruppe")
     )
@@ -136,3 +174,17 @@ class ContactRule(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self) -> None:
+        """The self-contradictions of ``rulebook.validate_rule``, each next to its field."""
+        super().clean()
+        from catalogue.rulebook import rule_field_errors
+        from catalogue.services import contact_rule_spec
+
+        if not isinstance(self.channels, list) or not all(isinstance(c, str) for c in self.channels):
+            raise ValidationError({"channels": _("Kanaler skal være en liste af kanalkoder.")})
+        errors: dict[str, list[str]] = {}
+        for field, message in rule_field_errors(contact_rule_spec(self)):
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)

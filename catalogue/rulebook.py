@@ -204,43 +204,56 @@ class RuleBook:
 # --- Validation -----------------------------------------------------------------------------
 
 
-def validate_rule(rule: RuleSpec) -> list[str]:
-    """Danish messages for a self-contradicting rule; empty when the rule is usable."""
-    errors: list[str] = []
+def rule_field_errors(rule: RuleSpec) -> list[tuple[str, str]]:
+    """``(field, Danish message)`` for each self-contradiction of a rule (field = RuleSpec field)."""
+    errors: list[tuple[str, str]] = []
     label = f"Regel '{rule.code}'"
     if rule.count < 1:
-        errors.append(f"{label}: antal kontakter skal være mindst 1 (fik {rule.count}).")
+        errors.append(("count", f"{label}: antal kontakter skal være mindst 1 (fik {rule.count})."))
     if rule.window_from_months < 0:
-        errors.append(f"{label}: vinduet kan ikke starte før forløbets start.")
+        errors.append(("window_from_months", f"{label}: vinduet kan ikke starte før forløbets start."))
     if rule.window_to_months is None:
         if rule.recurring_every_months is None:
-            errors.append(f"{label}: et vindue uden slutning kræver en gentagelse.")
+            errors.append(("window_to_months", f"{label}: et vindue uden slutning kræver en gentagelse."))
     elif rule.window_to_months <= rule.window_from_months:
-        errors.append(
+        errors.append((
+            "window_to_months",
             f"{label}: vinduets slutning ({rule.window_to_months} mdr.) ligger ikke efter "
-            f"dets start ({rule.window_from_months} mdr.)."
-        )
+            f"dets start ({rule.window_from_months} mdr.).",
+        ))
     if rule.recurring_every_months is not None and rule.recurring_every_months < 1:
-        errors.append(f"{label}: gentagelse skal være mindst hver 1. måned.")
+        errors.append(("recurring_every_months", f"{label}: gentagelse skal være mindst hver 1. måned."))
     if rule.first_deadline_days is not None:
         if rule.first_deadline_days < 0:
-            errors.append(f"{label}: fristen for første kontakt kan ikke være negativ.")
+            errors.append(
+                ("first_deadline_days", f"{label}: fristen for første kontakt kan ikke være negativ.")
+            )
         if rule.window_from_months != 0:
-            errors.append(f"{label}: frist for første kontakt kræver, at vinduet starter ved 0.")
+            errors.append((
+                "first_deadline_days",
+                f"{label}: frist for første kontakt kræver, at vinduet starter ved 0.",
+            ))
     if not 0 <= rule.quota_pct <= 100:
-        errors.append(f"{label}: kvoten skal ligge mellem 0 og 100 % (fik {rule.quota_pct}).")
+        errors.append(
+            ("quota_pct", f"{label}: kvoten skal ligge mellem 0 og 100 % (fik {rule.quota_pct}).")
+        )
     if rule.kind not in KINDS:
-        errors.append(f"{label}: ukendt kontakttype '{rule.kind}'.")
+        errors.append(("kind", f"{label}: ukendt kontakttype '{rule.kind}'."))
     if rule.performed_by not in PERFORMERS:
-        errors.append(f"{label}: ukendt udfører '{rule.performed_by}'.")
+        errors.append(("performed_by", f"{label}: ukendt udfører '{rule.performed_by}'."))
     if not rule.channels:
-        errors.append(f"{label}: mindst én kanal skal tælle med.")
+        errors.append(("channels", f"{label}: mindst én kanal skal tælle med."))
     for channel in rule.channels:
         if channel not in CHANNELS:
-            errors.append(f"{label}: ukendt kanal '{channel}'.")
+            errors.append(("channels", f"{label}: ukendt kanal '{channel}'."))
     if not rule.legal_reference.strip():
-        errors.append(f"{label}: mangler lovhenvisning.")
+        errors.append(("legal_reference", f"{label}: mangler lovhenvisning."))
     return errors
+
+
+def validate_rule(rule: RuleSpec) -> list[str]:
+    """Danish messages for a self-contradicting rule; empty when the rule is usable."""
+    return [message for _field, message in rule_field_errors(rule)]
 
 
 def validate_rule_set(rule_set: RuleSetSpec, group_codes: set[str] | None = None) -> list[str]:

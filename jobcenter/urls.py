@@ -18,5 +18,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("borgere/", include("citizens.urls")),
+    path("regler/", include("catalogue.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -111,6 +111,7 @@ def celery_configure(app, **values) -> dict:
     if app._pool is not None:  # connections to the old broker must not be reused
         app._pool.force_close_all()
         app._pool = None
+    app.amqp._producer_pool = None  # it holds connections from the old pool
     return previous
 
 
@@ -217,6 +218,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    from jobcenter.demo import ensure_shipped_rules
+
+    ensure_shipped_rules()  # a transactional test before this one may have flushed the rule data
     context = browser.new_context(
         base_url=live_server.url, locale="da-DK", viewport={"width": 1366, "height": 900}
     )

@@ -1,0 +1,133 @@
+"""Writes to the catalogue: copy a rule set as a draft, activate or retire it, edit a rule.
+
+Each write runs in one transaction, records who did it (django-simple-history) and, when it can
+change what citizens owe, refreshes the stored obligations after commit (Celery task).
+Bad input raises ValidationError with Danish messages before anything is saved.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from catalogue.models import ContactRule, RuleSet
+from catalogue.rulebook import RuleSpec, validate_rule
+
+
+def contact_rule_spec(rule: ContactRule) -> RuleSpec:
+    """The pure spec of a rule row, as the engine and ``validate_rule`` see it."""
+    channels = rule.channels if isinstance(rule.channels, list | tuple) else ()
+    return RuleSpec(
+        code=rule.code,
+        target_group=rule.target_group.code if rule.target_group_id else "",
+        kind=rule.kind,
+        count=rule.count if rule.count is not None else 0,
+        window_from_months=rule.window_from_months if rule.window_from_months is not None else 0,
+        window_to_months=rule.window_to_months,
+        first_deadline_days=rule.first_deadline_days,
+        recurring_every_months=rule.recurring_every_months,
+        performed_by=rule.performed_by,
+        channels=tuple(channels),
+        quota_pct=rule.quota_pct if rule.quota_pct is not None else 100,
+        exemptable=rule.exemptable,
+        legal_reference=rule.legal_reference or "",
+        note=rule.note,
+        provisional=rule.provisional,
+    )
+
+
+def schedule_obligation_refresh() -> None:
+    """Recompute all stored obligations once the current transaction has committed."""
+    from citizens.tasks import refresh_all_obligations
+
+    transaction.on_commit(lambda: refresh_all_obligations.delay())
+
+
+def _save_as(obj, user, **kwargs) -> None:
+    obj._history_user = user
+    obj.save(**kwargs)
+
+
+def rule_set_errors(rule_set: RuleSet) -> list[str]:
+    """Why this set cannot be active: overlapping active statutory sets and contradicting rules."""
+    errors: list[str] = []
+    if rule_set.valid_to is not None and rule_set.valid_to < rule_set.valid_from:
+        errors.append(f"Regelsæt '{rule_set.code}': gyldig til ligger før gyldig fra.")
+    if rule_set.kind == RuleSet.Kind.STATUTORY:
+        for other in rule_set.overlapping_active_statutory():
+            errors.append(RuleSet.overlap_message(other))
+    rules = list(rule_set.rules.select_related("target_group"))
+    if not rules:
+        errors.append(f"Regelsæt '{rule_set.code}' har ingen kontaktregler.")
+    for rule in rules:
+        errors.extend(validate_rule(contact_rule_spec(rule)))
+    return errors
+
+
+@transaction.atomic
+def rule_set_activate(*, rule_set: RuleSet, user) -> None:
+    """Make a draft (or retired) set active; refuse overlaps and self-contradicting rules."""
+    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if rule_set.status == RuleSet.Status.ACTIVE:
+        raise ValidationError(f"Regelsættet '{rule_set.code}' er allerede aktivt.")
+    errors = rule_set_errors(rule_set)
+    if errors:
+        raise ValidationError(errors)
+    rule_set.status = RuleSet.Status.ACTIVE
+    _save_as(rule_set, user, update_fields=["status"])
+    schedule_obligation_refresh()
+
+
+@transaction.atomic
+def rule_set_retire(*, rule_set: RuleSet, user) -> None:
+    """Take an active set out of use; its rules no longer create obligations."""
+    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if rule_set.status != RuleSet.Status.ACTIVE:
+        raise ValidationError(
+            f"Kun et aktivt regelsæt kan sættes som udgået ('{rule_set.code}' er ikke aktivt)."
+        )
+    rule_set.status = RuleSet.Status.RETIRED
+    _save_as(rule_set, user, update_fields=["status"])
+    schedule_obligation_refresh()
+
+
+def _free_code(base: str) -> str:
+    max_length = RuleSet._meta.get_field("code").max_length
+    code, n = base[:max_length], 2
+    while RuleSet.objects.filter(code=code).exists():
+        suffix = f"-{n}"
+        code, n = base[: max_length - len(suffix)] + suffix, n + 1
+    return code
+
+
+@transaction.atomic
+def rule_set_copy_as_draft(*, rule_set: RuleSet, user) -> RuleSet:
+    """A local draft copy (``<code>-lokal``) with all rules, ``based_on`` the original."""
+    copy = RuleSet(
+        code=_free_code(f"{rule_set.code}-lokal"),
+        name=f"{rule_set.name} (lokal kladde)",
+        status=RuleSet.Status.DRAFT,
+        kind=RuleSet.Kind.LOCAL,
+        valid_from=rule_set.valid_from,
+        valid_to=rule_set.valid_to,
+        based_on=rule_set,
+        note=rule_set.note,
+        provisional=rule_set.provisional,
+    )
+    _save_as(copy, user)
+    for rule in rule_set.rules.all():
+        rule.pk = rule.id = None
+        rule._state.adding = True
+        rule.rule_set = copy
+        _save_as(rule, user)
+    return copy
+
+
+@transaction.atomic
+def contact_rule_update(*, rule: ContactRule, user, **fields) -> ContactRule:
+    """Change fields of a rule; validated like the admin form; refreshes obligations if in use."""
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    rule.full_clean()
+    _save_as(rule, user)
+    if rule.rule_set.status == RuleSet.Status.ACTIVE:
+        schedule_obligation_refresh()
+    return rule

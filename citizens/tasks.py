@@ -1,0 +1,19 @@
+"""Background jobs on citizens. Scheduled nightly (CELERY_BEAT_SCHEDULE) and after rule changes."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from citizens.refresh import refresh_all
+
+
+@shared_task(
+    name="citizens.tasks.refresh_all_obligations",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=55 * 60,
+    time_limit=60 * 60,
+)
+def refresh_all_obligations() -> int:
+    """Recompute every citizen's stored obligations with today's date and the current rules."""
+    return refresh_all()
