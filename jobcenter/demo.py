@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from catalogue.economy import load_demo_economy
 from catalogue.models import TargetGroup
 from citizens.cpr import make_cpr
 from citizens.models import Citizen, Contact, Enrolment
@@ -245,6 +246,7 @@ def seed_demo(*, citizens: int = 4000, seed: int = 2026, on: date, chunk: int = 
     """Build the demo municipality, unless citizens already exist (then change nothing)."""
     rng = random.Random(seed)
     caseworkers = build_organisation(rng)
+    load_demo_economy()  # cost assumptions and catalogues (idempotent)
     if Citizen.objects.exists():
         return DemoSummary(
             False,
