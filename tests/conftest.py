@@ -112,6 +112,16 @@ def _database_url() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
+def _reset_broker_pool(app) -> None:
+    """Close the producer/connection pools and drop them, so the next use opens new ones on the
+    current broker_url (a closed kombu pool refuses to hand out connections)."""
+    from kombu import pools
+
+    pools.reset()  # closes every pool and clears kombu's registries of them
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, redis_url):
     """A real `celery worker` process on its own queue, pointed at the test database and Redis."""
@@ -150,9 +160,14 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    previous = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager", "task_default_queue")}
-    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
-    app.pool.force_close_all()
+    # The app reads Django settings under the CELERY_ namespace, so override the namespaced keys
+    # (setting plain `broker_url` is shadowed by CELERY_BROKER_URL and has no effect).
+    keys = ("CELERY_BROKER_URL", "CELERY_TASK_ALWAYS_EAGER", "CELERY_TASK_DEFAULT_QUEUE")
+    previous = {k: app.conf.get(k) for k in keys}
+    app.conf.update(
+        CELERY_BROKER_URL=redis_url, CELERY_TASK_ALWAYS_EAGER=False, CELERY_TASK_DEFAULT_QUEUE=queue
+    )
+    _reset_broker_pool(app)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -172,7 +187,7 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url):
         log.close()
         Path(log.name).unlink(missing_ok=True)
         app.conf.update(**previous)
-        app.pool.force_close_all()
+        _reset_broker_pool(app)
 
 
 # --- the browser ----------------------------------------------------------------------------
