@@ -63,9 +63,7 @@ def assumptions_on(on: date) -> dict:
         out["provisional"] = out["provisional"] or row.provisional
         if row.source not in out["sources"]:
             out["sources"].append(row.source)
-        out["items"].append(
-            {"label": str(row), "source": row.source, "provisional": row.provisional}
-        )
+        out["items"].append({"label": str(row), "source": row.source, "provisional": row.provisional})
     out["items"].sort(key=lambda i: i["label"])
     return out
 
@@ -86,22 +84,102 @@ BENEFIT_COSTS = {
 
 # (title, category, type, 2029 target in m DKK, realisation, from set, to set, estimate m DKK, group, risk)
 DEMO_INITIATIVES = (
-    ("Færre obligatoriske jobsamtaler (reformens 1. fase)", "specified", "rule_simplification", "4.5",
-     "rule_set_change", "lab-2024", "reform-2026", None, "kh-jobparat", "medium"),
-    ("Ny målgruppestruktur og én årlig kontakt i jobhjælp", "specified", "rule_simplification", "5.0",
-     "rule_set_change", "reform-2026", "lab-2027", None, "kh-aktivitetsparat", "high"),
-    ("Telefon- og videosamtaler som standard efter første samtale", "specified", "efficiency", "2.4",
-     "manual", None, None, "2.1", "kh-jobparat", "low"),
-    ("Lokalt serviceniveau efter de første 6 måneder", "specified", "service_level", "2.0",
-     "manual", None, None, "1.8", "dagpenge", "medium"),
-    ("Udfasning af ressourceforløb og revalidering", "specified", "task_stop", "2.2",
-     "manual", None, None, "2.2", "ressourceforloeb", "high"),
-    ("Nedlæggelse af rehabiliteringsteamet", "specified", "task_stop", "1.0",
-     "manual", None, None, "1.0", "ressourceforloeb", "low"),
-    ("Rammebesparelse på ledelse og administration", "unspecified", "efficiency", "3.5",
-     "manual", None, None, "2.0", None, "medium"),
-    ("Uspecificeret reduktion – endnu ikke udmøntet", "unspecified", "efficiency", "2.5",
-     "manual", None, None, "0", None, "high"),
+    (
+        "Færre obligatoriske jobsamtaler (reformens 1. fase)",
+        "specified",
+        "rule_simplification",
+        "4.5",
+        "rule_set_change",
+        "lab-2024",
+        "reform-2026",
+        None,
+        "kh-jobparat",
+        "medium",
+    ),
+    (
+        "Ny målgruppestruktur og én årlig kontakt i jobhjælp",
+        "specified",
+        "rule_simplification",
+        "5.0",
+        "rule_set_change",
+        "reform-2026",
+        "lab-2027",
+        None,
+        "kh-aktivitetsparat",
+        "high",
+    ),
+    (
+        "Telefon- og videosamtaler som standard efter første samtale",
+        "specified",
+        "efficiency",
+        "2.4",
+        "manual",
+        None,
+        None,
+        "2.1",
+        "kh-jobparat",
+        "low",
+    ),
+    (
+        "Lokalt serviceniveau efter de første 6 måneder",
+        "specified",
+        "service_level",
+        "2.0",
+        "manual",
+        None,
+        None,
+        "1.8",
+        "dagpenge",
+        "medium",
+    ),
+    (
+        "Udfasning af ressourceforløb og revalidering",
+        "specified",
+        "task_stop",
+        "2.2",
+        "manual",
+        None,
+        None,
+        "2.2",
+        "ressourceforloeb",
+        "high",
+    ),
+    (
+        "Nedlæggelse af rehabiliteringsteamet",
+        "specified",
+        "task_stop",
+        "1.0",
+        "manual",
+        None,
+        None,
+        "1.0",
+        "ressourceforloeb",
+        "low",
+    ),
+    (
+        "Rammebesparelse på ledelse og administration",
+        "unspecified",
+        "efficiency",
+        "3.5",
+        "manual",
+        None,
+        None,
+        "2.0",
+        None,
+        "medium",
+    ),
+    (
+        "Uspecificeret reduktion – endnu ikke udmøntet",
+        "unspecified",
+        "efficiency",
+        "2.5",
+        "manual",
+        None,
+        None,
+        "0",
+        None,
+        "high",
+    ),
 )
 
 

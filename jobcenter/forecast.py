@@ -159,8 +159,13 @@ class Forecast:
             "rule_set": self.rule_set,
             "months": [m.isoformat() for m in self.months],
             "rows": [
-                [k[0], k[1], k[2], [round(x, 4) for x in self.contacts[k]],
-                 [round(x, 4) for x in self.hours[k]]]
+                [
+                    k[0],
+                    k[1],
+                    k[2],
+                    [round(x, 4) for x in self.contacts[k]],
+                    [round(x, 4) for x in self.hours[k]],
+                ]
                 for k in sorted(self.contacts, key=lambda k: (str(k[0]), str(k[1]), k[2]))
             ],
         }
@@ -174,8 +179,16 @@ class Forecast:
         return cls(d["rule_set"], tuple(date.fromisoformat(m) for m in d["months"]), contacts, hours)
 
 
-def _profile(book: RuleBook, rule_set: str, facts: EnrolmentFacts, first: date, last_day: date,
-             n_months: int, assumptions: Assumptions, minutes_cache: dict) -> list[tuple[int, float, float]]:
+def _profile(
+    book: RuleBook,
+    rule_set: str,
+    facts: EnrolmentFacts,
+    first: date,
+    last_day: date,
+    n_months: int,
+    assumptions: Assumptions,
+    minutes_cache: dict,
+) -> list[tuple[int, float, float]]:
     """(month index, contacts, hours) for one enrolment of the cohort."""
     out = []
     for ob in evaluate(book, facts, (), last_day, rule_set=rule_set):
@@ -204,8 +217,15 @@ def inflow_cohorts(inflow: Mapping[str, float | Iterable[float]], months: tuple[
     return out
 
 
-def forecast(book: RuleBook, rule_set: str, cohorts: Iterable[Cohort], first_month: date, n_months: int,
-             assumptions: Assumptions, inflow: Mapping | None = None) -> Forecast:
+def forecast(
+    book: RuleBook,
+    rule_set: str,
+    cohorts: Iterable[Cohort],
+    first_month: date,
+    n_months: int,
+    assumptions: Assumptions,
+    inflow: Mapping | None = None,
+) -> Forecast:
     """Required municipal contacts and hours per month for the caseload under ``rule_set``."""
     months = month_starts(first_month, n_months)
     first = months[0]

@@ -36,8 +36,13 @@ def caseload_cohorts(*, first_month: date, team_ids: list[int] | None = None) ->
         qs = qs.filter(citizen__team_id__in=team_ids)
     rows = (
         qs.values_list(
-            "citizen__team_id", "citizen__caseworker_id", "target_group__code", "start", "end",
-            "exempt", "work_obligation",
+            "citizen__team_id",
+            "citizen__caseworker_id",
+            "target_group__code",
+            "start",
+            "end",
+            "exempt",
+            "work_obligation",
         )
         .annotate(n=Count("id"))
         .order_by()

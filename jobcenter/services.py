@@ -35,8 +35,9 @@ def forecast_snapshot_key(*, rule_sets: list[str], on: date, months: int, inflow
     return hashlib.sha256(blob).hexdigest()
 
 
-def forecast_request(*, rule_sets: list[str], on: date, months: int = 12, inflow: dict | None = None,
-                     user=None) -> tuple[ForecastSnapshot, bool]:
+def forecast_request(
+    *, rule_sets: list[str], on: date, months: int = 12, inflow: dict | None = None, user=None
+) -> tuple[ForecastSnapshot, bool]:
     """The snapshot for these inputs, created pending if new. Returns (snapshot, created)."""
     book = current_rulebook()
     for code in rule_sets:
@@ -114,9 +115,7 @@ def split_team_ids() -> list[list[int]] | None:
 
 def compute_snapshot(snapshot: ForecastSnapshot) -> ForecastSnapshot:
     """Compute in this process (team by team when large), with progress."""
-    ForecastSnapshot.objects.filter(pk=snapshot.pk).update(
-        status=ForecastSnapshot.Status.RUNNING, progress=5
-    )
+    ForecastSnapshot.objects.filter(pk=snapshot.pk).update(status=ForecastSnapshot.Status.RUNNING, progress=5)
     pieces = split_team_ids()
     if pieces is None:
         parts = [compute_part(snapshot, None)]

@@ -32,17 +32,26 @@ FORECAST_LIMITS = {"soft_time_limit": 10 * 60, "time_limit": 11 * 60}
     retry_jitter=False,
     **FORECAST_LIMITS,
 )
-def run_forecast(self, rule_sets: list[str], on: str, months: int = 12, inflow: dict | None = None,
-                 split: bool | None = None) -> int:
+def run_forecast(
+    self,
+    rule_sets: list[str],
+    on: str,
+    months: int = 12,
+    inflow: dict | None = None,
+    split: bool | None = None,
+) -> int:
     """Compute (or find) the snapshot for these inputs. Idempotent: the key is derived from the
     inputs, so a retry or a second run writes the same single row; a finished one is kept."""
-    snapshot, _ = services.forecast_request(rule_sets=rule_sets, on=date.fromisoformat(on), months=months,
-                                            inflow=inflow)
+    snapshot, _ = services.forecast_request(
+        rule_sets=rule_sets, on=date.fromisoformat(on), months=months, inflow=inflow
+    )
     ForecastSnapshot.objects.filter(pk=snapshot.pk).update(attempts=self.request.retries + 1)
     if snapshot.status == ForecastSnapshot.Status.DONE:
         return snapshot.pk
-    pieces = services.split_team_ids() if split is None else (
-        [[pk] for pk in Team.objects.values_list("pk", flat=True)] if split else None
+    pieces = (
+        services.split_team_ids()
+        if split is None
+        else ([[pk] for pk in Team.objects.values_list("pk", flat=True)] if split else None)
     )
     if pieces is not None and (self.request.is_eager or self.app.conf.result_backend):
         # Large caseload: one task per team, combined by a chord callback.
@@ -52,7 +61,10 @@ def run_forecast(self, rule_sets: list[str], on: str, months: int = 12, inflow: 
         header = [forecast_part.s(snapshot.pk, ids) for ids in pieces]
         if snapshot.inflow:
             header.append(forecast_part.s(snapshot.pk, None, inflow_only=True))
-        chord(header)(forecast_combine.s(snapshot.pk))
+        if self.request.is_eager:  # run in this process (tests, no broker): the same parts and callback
+            forecast_combine.apply(args=([sig.apply().get() for sig in header], snapshot.pk))
+        else:
+            chord(header)(forecast_combine.s(snapshot.pk))
         return snapshot.pk
     try:
         services.compute_snapshot(snapshot)
@@ -66,8 +78,13 @@ def run_forecast(self, rule_sets: list[str], on: str, months: int = 12, inflow: 
     return snapshot.pk
 
 
-@shared_task(name="jobcenter.forecast_part", autoretry_for=(OperationalError,), max_retries=3,
-             retry_backoff=2, **FORECAST_LIMITS)
+@shared_task(
+    name="jobcenter.forecast_part",
+    autoretry_for=(OperationalError,),
+    max_retries=3,
+    retry_backoff=2,
+    **FORECAST_LIMITS,
+)
 def forecast_part(snapshot_id: int, team_ids: list[int] | None, inflow_only: bool = False) -> dict:
     snapshot = ForecastSnapshot.objects.get(pk=snapshot_id)
     if inflow_only:
@@ -79,8 +96,13 @@ def forecast_part(snapshot_id: int, team_ids: list[int] | None, inflow_only: boo
     return part
 
 
-@shared_task(name="jobcenter.forecast_combine", autoretry_for=(OperationalError,), max_retries=3,
-             retry_backoff=2, **FORECAST_LIMITS)
+@shared_task(
+    name="jobcenter.forecast_combine",
+    autoretry_for=(OperationalError,),
+    max_retries=3,
+    retry_backoff=2,
+    **FORECAST_LIMITS,
+)
 def forecast_combine(parts: list[dict], snapshot_id: int) -> int:
     snapshot = ForecastSnapshot.objects.get(pk=snapshot_id)
     if snapshot.status != ForecastSnapshot.Status.DONE:

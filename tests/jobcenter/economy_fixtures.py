@@ -44,12 +44,21 @@ def make_caseload(alice, bob, *, on: date = ON) -> list[Enrolment]:
     for i, (group, ago, exempt, wo, end) in enumerate(PLAN):
         worker = alice if i % 3 else bob
         citizen = Citizen.objects.create(
-            cpr=f"{i:02d}01901234"[:10], first_name=f"B{i}", last_name="Test", team=worker.team,
+            cpr=f"{i:02d}01901234"[:10],
+            first_name=f"B{i}",
+            last_name="Test",
+            team=worker.team,
             caseworker=worker,
         )
-        out.append(Enrolment.objects.create(
-            citizen=citizen, target_group=groups[group], start=on - timedelta(days=ago),
-            end=None if end is None else on + timedelta(days=end), exempt=exempt, work_obligation=wo,
-        ))
+        out.append(
+            Enrolment.objects.create(
+                citizen=citizen,
+                target_group=groups[group],
+                start=on - timedelta(days=ago),
+                end=None if end is None else on + timedelta(days=end),
+                exempt=exempt,
+                work_obligation=wo,
+            )
+        )
     Absence.objects.create(staff_member=alice, start=date(2026, 12, 21), end=date(2027, 1, 1), reason="Ferie")
     return out

@@ -19,8 +19,8 @@ SETS = ["lab-2024", "reform-2026"]
 @pytest.mark.django_db
 def test_forecast_task_writes_one_snapshot_with_inputs_and_result(alice, bob):
     make_caseload(alice, bob)
-    pk = run_forecast.delay(SETS, ON.isoformat(), 12).get()
-    again = run_forecast.delay(SETS, ON.isoformat(), 12).get()
+    pk = run_forecast.apply(args=(SETS, ON.isoformat(), 12)).get()
+    again = run_forecast.apply(args=(SETS, ON.isoformat(), 12)).get()
     assert pk == again
     assert ForecastSnapshot.objects.count() == 1
     snap = ForecastSnapshot.objects.get()
@@ -54,9 +54,11 @@ def test_a_task_that_fails_once_is_retried_and_writes_one_snapshot(alice, bob, m
 @pytest.mark.django_db
 def test_large_caseload_splits_by_team_and_combines_to_the_same_figures(alice, bob):
     make_caseload(alice, bob)
-    whole = ForecastSnapshot.objects.get(pk=run_forecast.delay(SETS, ON.isoformat(), 12).get())
+    whole = ForecastSnapshot.objects.get(pk=run_forecast.apply(args=(SETS, ON.isoformat(), 12)).get())
     ForecastSnapshot.objects.all().delete()
-    split = ForecastSnapshot.objects.get(pk=run_forecast.delay(SETS, ON.isoformat(), 12, None, True).get())
+    split = ForecastSnapshot.objects.get(
+        pk=run_forecast.apply(args=(SETS, ON.isoformat(), 12, None, True)).get()
+    )
     assert split.status == "done"
     for code in SETS:
         want = whole.result["yearly"][code]
@@ -69,7 +71,7 @@ def test_large_caseload_splits_by_team_and_combines_to_the_same_figures(alice, b
 @pytest.mark.django_db
 def test_nightly_forecast_covers_every_active_rule_set(alice, bob):
     make_caseload(alice, bob)
-    snap = ForecastSnapshot.objects.get(pk=nightly_forecast.delay().get())
+    snap = ForecastSnapshot.objects.get(pk=nightly_forecast.apply().get())
     assert snap.months == 24
     assert set(snap.rule_sets) >= {"lab-2024", "reform-2026", "lab-2027"}
 
