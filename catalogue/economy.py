@@ -63,9 +63,26 @@ def assumptions_on(on: date) -> dict:
         out["provisional"] = out["provisional"] or row.provisional
         if row.source not in out["sources"]:
             out["sources"].append(row.source)
-        out["items"].append({"label": str(row), "source": row.source, "provisional": row.provisional})
+        out["items"].append({"label": _label(row), "source": row.source, "provisional": row.provisional})
     out["items"].sort(key=lambda i: i["label"])
     return out
+
+
+def _number(value) -> str:
+    """Danish thousands separator and decimal comma: 600.000 / 0,5."""
+    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _label(row: CostAssumption) -> str:
+    parts = [row.get_key_display()]
+    if row.kind:
+        parts.append(row.get_kind_display())
+    if row.channel:
+        parts.append(row.get_channel_display())
+    if row.target_group_id:
+        parts.append(row.target_group.name_da)
+    return f"{' · '.join(parts)}: {_number(row.value)} (gælder fra {row.valid_from:%d.%m.%Y})"
 
 
 BENEFIT_COSTS = {

@@ -157,7 +157,7 @@ def capacity_report(snapshot: ForecastSnapshot, teams, rule_set: str | None = No
             "workload": [round(x, 1) for x in total_work],
             "available": [round(x, 1) for x in total_avail],
         },
-        "totals": list(zip(months, total_work, total_avail, strict=True)),
+        "totals": list(zip(months, per_month, total_work, total_avail, strict=True)),
         "dataset": data,
     }
 
