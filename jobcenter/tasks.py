@@ -68,7 +68,11 @@ def run_forecast(
         return snapshot.pk
     try:
         services.compute_snapshot(snapshot)
-    except OperationalError:
+    except OperationalError as exc:
+        if self.request.retries >= self.max_retries:  # the last attempt: record it, do not hang "running"
+            ForecastSnapshot.objects.filter(pk=snapshot.pk).update(
+                status=ForecastSnapshot.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            )
         raise  # transient: autoretry
     except Exception as exc:
         ForecastSnapshot.objects.filter(pk=snapshot.pk).update(

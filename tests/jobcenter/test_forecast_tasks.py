@@ -103,3 +103,23 @@ def test_real_worker_runs_a_forecast_through_redis_into_postgresql(celery_worker
     assert snap is not None, ForecastSnapshot.objects.values("status", "error")
     assert ForecastSnapshot.objects.count() == 1
     assert snap.result["yearly"]["lab-2024"]
+
+
+@pytest.mark.django_db
+def test_a_task_that_keeps_failing_gives_up_after_three_retries_and_says_so(alice, bob, monkeypatch):
+    make_caseload(alice, bob)
+    calls = {"n": 0}
+
+    def broken(snapshot):
+        calls["n"] += 1
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "compute_snapshot", broken)
+    # Retries re-apply the task in-process; let each attempt record its failure instead of raising.
+    monkeypatch.setitem(run_forecast.app.conf, "CELERY_TASK_EAGER_PROPAGATES", False)
+    monkeypatch.setattr(run_forecast, "retry_backoff", False)
+    result = run_forecast.apply(args=(SETS, ON.isoformat(), 12), throw=False)
+    assert not result.successful()
+    assert calls["n"] == 4  # the first try and three retries
+    snap = ForecastSnapshot.objects.get()
+    assert snap.status == "failed" and "closed" in snap.error

@@ -104,3 +104,12 @@ def test_start_forecast_from_the_ui_and_poll_its_status(client, lea, alice, bob)
     assert poll.status_code == 200
     assert 'id="forecast-status"' in poll.content.decode()
     assert snapshot.months == 24
+
+
+@pytest.mark.django_db
+def test_over_capacity_is_marked_with_text_not_colour_alone(client, lea, alice, with_forecast):
+    alice.weekly_hours = 0  # no hours at all: every month with required contacts is over capacity
+    alice.save()
+    body = client_for(client, lea).get(reverse("reports:capacity")).content.decode()
+    assert "▲ over" in body
+    assert "Over kapacitet" in body
