@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from catalogue.economy import assumptions_on
-from catalogue.models import RuleSet
+from catalogue.models import RuleSet, TargetGroup
 from jobcenter import report_data
 from jobcenter.models import ForecastSnapshot
 from jobcenter.perms import is_admin, is_team_leader_or_admin
@@ -55,6 +55,7 @@ def _base_context(request, snapshot, current: str) -> dict:
         "current": current,
         "rule_sets": RuleSet.objects.filter(status=RuleSet.Status.ACTIVE),
         "horizons": HORIZONS,
+        "inflow_groups": TargetGroup.objects.filter(generation=TargetGroup.Generation.PRE_2027),
     }
 
 
@@ -124,13 +125,22 @@ def forecast_start(request):
         codes = list(RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).values_list("code", flat=True))
     try:
         months = int(request.POST.get("months", 12))
+        inflow = {}
+        for group in TargetGroup.objects.values_list("code", flat=True):
+            raw = (request.POST.get(f"inflow-{group}") or "").strip()
+            if raw:
+                value = int(raw)
+                if not 0 <= value <= 100_000:
+                    raise ValueError(f"tilgangen for {group} skal ligge mellem 0 og 100.000")
+                if value:
+                    inflow[group] = value
         snapshot, _created = forecast_request(
-            rule_sets=codes, on=timezone.localdate(), months=months, user=request.user
+            inflow=inflow, rule_sets=codes, on=timezone.localdate(), months=months, user=request.user
         )
     except (KeyError, ValueError) as exc:
         return HttpResponse(f"Ugyldig prognose: {exc}", status=400)
     if snapshot.status != ForecastSnapshot.Status.DONE:
-        args = [snapshot.rule_sets, snapshot.on.isoformat(), snapshot.months]
+        args = [snapshot.rule_sets, snapshot.on.isoformat(), snapshot.months, snapshot.inflow or None]
         transaction.on_commit(lambda: run_forecast.delay(*args))
     return redirect("reports:forecast_status", pk=snapshot.pk)
 

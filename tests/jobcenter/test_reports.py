@@ -113,3 +113,39 @@ def test_over_capacity_is_marked_with_text_not_colour_alone(client, lea, alice, 
     body = client_for(client, lea).get(reverse("reports:capacity")).content.decode()
     assert "▲ over" in body
     assert "Over kapacitet" in body
+
+
+@pytest.mark.django_db
+def test_start_with_inflow_queues_one_task_that_completes_the_same_snapshot(
+    client, lea, alice, bob, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jobcenter import reports
+
+    make_caseload(alice, bob)
+    queued = []
+    monkeypatch.setattr(reports.run_forecast, "delay", lambda *args: queued.append(args))
+    client_for(client, lea)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:forecast_start"),
+            {"rule_sets": ["reform-2026"], "months": 12, "inflow-dagpenge": "10", "inflow-kh-jobparat": ""},
+        )
+    assert response.status_code == 302
+    snapshot = ForecastSnapshot.objects.get()
+    assert snapshot.inflow == {"dagpenge": 10}
+    assert len(queued) == 1
+    run_forecast.apply(args=queued[0]).get()
+    snapshot.refresh_from_db()
+    assert ForecastSnapshot.objects.count() == 1 and snapshot.status == "done"
+    page = client.get(response["Location"]).content.decode()
+    assert "Prognosen er færdig" in page
+
+
+@pytest.mark.django_db
+def test_start_refuses_bad_inflow(client, lea):
+    client_for(client, lea)
+    response = client.post(
+        reverse("reports:forecast_start"), {"rule_sets": ["lab-2024"], "inflow-dagpenge": "-3"}
+    )
+    assert response.status_code == 400
+    assert not ForecastSnapshot.objects.exists()
