@@ -8,7 +8,7 @@
   function draw() {
     if (typeof Chart === "undefined") return;
     var fmt = new Intl.NumberFormat("da-DK", { maximumFractionDigits: 0 });
-    var common = { responsive: true, maintainAspectRatio: false, animation: false,
+    var common = { locale: "da-DK", responsive: true, maintainAspectRatio: false, animation: false,
       plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + fmt.format(c.parsed.y); } } } } };
     var cap = data("capacity-data");
     if (cap) {
