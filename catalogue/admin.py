@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue import services
-from catalogue.models import ContactRule, RuleSet, TargetGroup
+from catalogue.models import (
+    ContactRule,
+    CostAssumption,
+    Initiative,
+    Investment,
+    MunicipalRequirement,
+    RuleSet,
+    TargetGroup,
+)
 from catalogue.rulebook import CHANNEL_LABELS
 from jobcenter.perms import is_admin
 
@@ -173,3 +181,26 @@ class ContactRuleAdmin(AdminOnly, SimpleHistoryAdmin):
         super().delete_queryset(request, queryset)
         if active:
             services.schedule_obligation_refresh()
+
+
+@admin.register(CostAssumption)
+class CostAssumptionAdmin(AdminOnly, SimpleHistoryAdmin):
+    list_display = ("key", "kind", "channel", "target_group", "value", "valid_from", "provisional", "source")
+    list_filter = ("key", "provisional")
+
+
+@admin.register(MunicipalRequirement)
+class MunicipalRequirementAdmin(AdminOnly, SimpleHistoryAdmin):
+    list_display = ("year", "specified", "unspecified", "illustrative", "source")
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(AdminOnly, SimpleHistoryAdmin):
+    list_display = ("title", "category", "type", "target_2029", "realisation", "status", "risk_rating")
+    list_filter = ("category", "type", "status", "risk_rating", "realisation")
+    search_fields = ("title", "description", "owner")
+
+
+@admin.register(Investment)
+class InvestmentAdmin(AdminOnly, SimpleHistoryAdmin):
+    list_display = ("title", "yearly_cost", "target_group", "fewer_recipients", "effect_from", "illustrative")

@@ -188,3 +188,175 @@ class ContactRule(models.Model):
             errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError(errors)
+
+# --- Economy: cost assumptions, the reduction and investment catalogues ----------------------
+# Sources and demo values: shared/domain/reform-rules.md Part A.1 (Kalundborg) and A.3 (unit costs).
+
+
+class CostAssumption(models.Model):
+    """One dated unit-cost assumption with its source. The value in force on a date is the newest
+    one with valid_from on or before it (per key, kind, channel and target group)."""
+
+    class Key(models.TextChoices):
+        MINUTES_PER_CONTACT = "minutes_per_contact", _("Minutter pr. kontakt (inkl. forberedelse og journal)")
+        IN_PERSON_SHARE = "in_person_share", _("Andel fremmøde, hvor kanalen er valgfri (%)")
+        PRODUCTIVE_HOURS = "productive_hours_per_fte", _("Produktive timer pr. årsværk pr. år")
+        FTE_COST = "fte_cost", _("Årlig pris for et sagsbehandlerårsværk (kr.)")
+        BENEFIT_COST = "benefit_cost", _("Årlig ydelse pr. helårsmodtager (kr.)")
+
+    key = models.CharField(_("antagelse"), max_length=40, choices=Key.choices)
+    kind = models.CharField(
+        _("kontaktform"), max_length=30, blank=True, choices=_choices(rulebook.KIND_LABELS),
+        help_text=_("Tom = alle kontaktformer."),
+    )
+    channel = models.CharField(
+        _("kanal"), max_length=20, blank=True, choices=_choices(rulebook.CHANNEL_LABELS)
+    )
+    target_group = models.ForeignKey(
+        TargetGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("målgruppe"),
+    )
+    value = models.DecimalField(_("værdi"), max_digits=14, decimal_places=2)
+    valid_from = models.DateField(_("gælder fra"))
+    source = models.CharField(_("kilde"), max_length=300)
+    provisional = models.BooleanField(_("foreløbig"), default=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key", "kind", "channel", "target_group", "-valid_from"]
+        verbose_name = _("omkostningsantagelse")
+        verbose_name_plural = _("omkostningsantagelser")
+
+    def __str__(self) -> str:
+        parts = [self.get_key_display()]
+        if self.kind:
+            parts.append(self.get_kind_display())
+        if self.channel:
+            parts.append(self.get_channel_display())
+        if self.target_group_id:
+            parts.append(str(self.target_group))
+        return f"{' · '.join(parts)}: {self.value} (fra {self.valid_from:%d.%m.%Y})"
+
+
+class MunicipalRequirement(models.Model):
+    """The municipality's total reduction requirement for a budget year."""
+
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    specified = models.DecimalField(_("specificeret reduktion (kr.)"), max_digits=14, decimal_places=0)
+    unspecified = models.DecimalField(_("uspecificeret reduktion (kr.)"), max_digits=14, decimal_places=0)
+    source = models.CharField(_("kilde"), max_length=300)
+    illustrative = models.BooleanField(_("illustrativ"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("reduktionskrav")
+        verbose_name_plural = _("reduktionskrav")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.total}"
+
+    @property
+    def total(self):
+        return self.specified + self.unspecified
+
+
+class Initiative(models.Model):
+    """One line of the reduction catalogue (udmøntningskatalog)."""
+
+    class Category(models.TextChoices):
+        SPECIFIED = "specified", _("Specificeret")
+        UNSPECIFIED = "unspecified", _("Uspecificeret")
+
+    class Type(models.TextChoices):
+        RULE_SIMPLIFICATION = "rule_simplification", _("Regelforenkling og færre proceskrav")
+        SERVICE_LEVEL = "service_level", _("Lokal tilpasning af serviceniveau")
+        EFFICIENCY = "efficiency", _("Effektivisering af opgaveløsning og rammer")
+        TASK_STOP = "task_stop", _("Opgaver der ophører")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planlagt")
+        IN_PROGRESS = "in_progress", _("I gang")
+        REALISED = "realised", _("Realiseret")
+        DROPPED = "dropped", _("Opgivet")
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("Lav")
+        MEDIUM = "medium", _("Middel")
+        HIGH = "high", _("Høj")
+
+    class Realisation(models.TextChoices):
+        RULE_SET_CHANGE = "rule_set_change", _("Regelsætsskift (beregnet)")
+        MANUAL = "manual", _("Manuelt skøn")
+
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    category = models.CharField(_("kategori"), max_length=12, choices=Category.choices)
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    target_2026 = models.DecimalField(_("mål 2026 (kr.)"), max_digits=14, decimal_places=0, default=0)
+    target_2027 = models.DecimalField(_("mål 2027 (kr.)"), max_digits=14, decimal_places=0, default=0)
+    target_2028 = models.DecimalField(_("mål 2028 (kr.)"), max_digits=14, decimal_places=0, default=0)
+    target_2029 = models.DecimalField(_("mål 2029 (kr.)"), max_digits=14, decimal_places=0, default=0)
+    owner = models.CharField(_("ansvarlig"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    risk_rating = models.CharField(_("risiko"), max_length=6, choices=Risk.choices, default=Risk.MEDIUM)
+    risk_text = models.TextField(_("risikobeskrivelse"), blank=True)
+    realisation = models.CharField(
+        _("realiseres ved"), max_length=20, choices=Realisation.choices, default=Realisation.MANUAL
+    )
+    from_rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("fra regelsæt"),
+    )
+    to_rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("til regelsæt"),
+    )
+    manual_estimate = models.DecimalField(
+        _("manuelt skøn pr. år (kr.)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    affected_group = models.ForeignKey(
+        TargetGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("berørt målgruppe"),
+    )
+    illustrative = models.BooleanField(_("illustrativ"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category", "title"]
+        verbose_name = _("tiltag i udmøntningskataloget")
+        verbose_name_plural = _("udmøntningskatalog")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def target(self, year: int):
+        return getattr(self, f"target_{year}", 0)
+
+
+class Investment(models.Model):
+    """One line of the investment catalogue: a yearly cost against fewer full-time recipients."""
+
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    yearly_cost = models.DecimalField(_("årlig udgift (kr.)"), max_digits=14, decimal_places=0)
+    start_year = models.PositiveSmallIntegerField(_("første år"), default=2026)
+    target_group = models.ForeignKey(
+        TargetGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("målgruppe")
+    )
+    fewer_recipients = models.DecimalField(
+        _("færre helårsmodtagere"), max_digits=8, decimal_places=1,
+        help_text=_("Forventet fald i antal helårsmodtagere, når effekten er fuldt indfaset."),
+    )
+    effect_from = models.DateField(_("effekt fra"))
+    illustrative = models.BooleanField(_("illustrativ"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("investering")
+        verbose_name_plural = _("investeringskatalog")
+
+    def __str__(self) -> str:
+        return self.title

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from catalogue.economy import load_demo_economy
 from catalogue.loader import install_rulebook
 from catalogue.models import ContactRule, RuleSet, TargetGroup
 from catalogue.rulebook import load_rulebook
@@ -254,6 +255,7 @@ def seed_demo(*, citizens: int = 4000, seed: int = 2026, on: date, chunk: int = 
     rng = random.Random(seed)
     ensure_shipped_rules()
     caseworkers = build_organisation(rng)
+    load_demo_economy()  # cost assumptions and catalogues (idempotent)
     if Citizen.objects.exists():
         return DemoSummary(
             False,

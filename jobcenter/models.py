@@ -104,3 +104,41 @@ class HealthProbe(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class ForecastSnapshot(models.Model):
+    """One run of the workload and cost forecast: its inputs, progress and result (JSON).
+
+    ``key`` is derived from the inputs, so a retried or repeated task writes one snapshot.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Venter")
+        RUNNING = "running", _("Kører")
+        DONE = "done", _("Færdig")
+        FAILED = "failed", _("Fejlet")
+
+    key = models.CharField(_("nøgle"), max_length=64, unique=True)
+    rule_sets = models.JSONField(_("regelsæt"), default=list)
+    on = models.DateField(_("beregningsdato"))
+    months = models.PositiveSmallIntegerField(_("måneder"), default=12)
+    inflow = models.JSONField(_("månedlig tilgang pr. målgruppe"), default=dict, blank=True)
+    assumptions = models.JSONField(_("antagelser"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("fremdrift (%)"), default=0)
+    result = models.JSONField(_("resultat"), default=dict, blank=True)
+    error = models.TextField(_("fejl"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("prognose")
+        verbose_name_plural = _("prognoser")
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.rule_sets)} {self.on:%d.%m.%Y} ({self.get_status_display()})"

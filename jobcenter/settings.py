@@ -163,7 +163,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "citizens.tasks.refresh_all_obligations",
         "schedule": timedelta(hours=24),
     },
+    "forecast-nightly": {
+        "task": "jobcenter.nightly_forecast",
+        "schedule": timedelta(hours=24),
+    },
 }
+# A forecast of a caseload this large runs as one Celery task per team (a chord).
+FORECAST_SPLIT_THRESHOLD = int(os.environ.get("FORECAST_SPLIT_THRESHOLD", "200000"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

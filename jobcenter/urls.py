@@ -20,4 +20,5 @@ urlpatterns = [
     path("borgere/", include("citizens.urls")),
     path("regler/", include("catalogue.urls")),
     path("admin/", admin.site.urls),
+    path("rapporter/", include("jobcenter.report_urls")),
 ]

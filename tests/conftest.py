@@ -108,11 +108,18 @@ def celery_configure(app, **values) -> dict:
     """
     previous = {key: app.conf.get(key) for key in values}
     app.conf.update(**values, **{f"CELERY_{key.upper()}": value for key, value in values.items()})
-    if app._pool is not None:  # connections to the old broker must not be reused
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None  # it holds connections from the old pool
+    _reset_broker_pool(app)  # connections to the old broker must not be reused
     return previous
+
+
+def _reset_broker_pool(app) -> None:
+    """Close the producer/connection pools and drop them, so the next use opens new ones on the
+    current broker_url (a closed kombu pool refuses to hand out connections)."""
+    from kombu import pools
+
+    pools.reset()  # closes every pool and clears kombu's registries of them
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,135 @@
+"""Benchmark the workload forecast against a plain SQL GROUP BY. Prints figures; not a test.
+
+    DATABASE_URL=... .venv/bin/python bench/bench_forecast.py [--citizens 4000] [--on 2026-11-27]
+        [--months 12] [--scale-to 1000000]
+
+Seeds the demo municipality when the database has no citizens. --scale-to copies the seeded
+citizens and their enrolments in SQL (PostgreSQL only) until the caseload has that many citizens.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobcenter.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+
+from catalogue.economy import assumptions_on  # noqa: E402
+from catalogue.selectors import current_rulebook  # noqa: E402
+from citizens.models import Citizen, Enrolment  # noqa: E402
+from jobcenter import forecast as fc  # noqa: E402
+from jobcenter.demo import seed_demo  # noqa: E402
+from jobcenter.selectors import caseload_cohorts  # noqa: E402
+
+
+def timed(fn, repeat: int):
+    times, value = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), value
+
+
+def scale_to(target: int) -> None:
+    """Copy citizens (and their enrolments) in SQL until there are ``target`` citizens."""
+    if connection.vendor != "postgresql":
+        raise SystemExit("--scale-to needs PostgreSQL")
+    with connection.cursor() as cur:
+        while (n := Citizen.objects.count()) < target:
+            batch = min(n, target - n)
+            cur.execute(
+                """
+                WITH src AS (SELECT * FROM citizens_citizen ORDER BY id LIMIT %s),
+                ins AS (
+                  INSERT INTO citizens_citizen (cpr, first_name, last_name, team_id, caseworker_id, version,
+                    current_target_group_id, current_start, next_due, next_status, next_label, last_contact,
+                    anonymised_at, created_at, updated_at)
+                  SELECT lpad((%s + row_number() OVER (ORDER BY id))::text, 10, '0'), first_name, last_name,
+                    team_id, caseworker_id, 1, current_target_group_id, current_start, next_due, next_status,
+                    next_label, last_contact, NULL, now(), now()
+                  FROM src ORDER BY id
+                  RETURNING id, cpr
+                ),
+                pairs AS (
+                  SELECT s.id AS old_id, i.id AS new_id FROM
+                    (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM src) s
+                    JOIN (SELECT id, (cpr::bigint - %s) AS rn FROM ins) i USING (rn)
+                )
+                INSERT INTO citizens_enrolment (citizen_id, target_group_id, start, "end", exempt,
+                  exempt_reason, exempt_decided_by_id, work_obligation, next_due, next_status)
+                SELECT p.new_id, e.target_group_id, e.start, e."end", e.exempt, e.exempt_reason,
+                  e.exempt_decided_by_id, e.work_obligation, e.next_due, e.next_status
+                FROM citizens_enrolment e JOIN pairs p ON p.old_id = e.citizen_id
+                """,
+                [batch, 9_000_000_000 + n, 9_000_000_000 + n],
+            )
+            print(f"  scaled to {Citizen.objects.count():,} citizens", flush=True)
+        cur.execute("ANALYZE citizens_citizen; ANALYZE citizens_enrolment;")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--citizens", type=int, default=4000)
+    p.add_argument("--on", type=date.fromisoformat, default=date(2026, 11, 27))
+    p.add_argument("--months", type=int, default=12)
+    p.add_argument("--rule-set", default="lab-2027")
+    p.add_argument("--scale-to", type=int, default=0)
+    p.add_argument("--repeat", type=int, default=5)
+    args = p.parse_args()
+
+    if not Citizen.objects.exists():
+        print(f"seeding {args.citizens:,} demo citizens ...", flush=True)
+        seed_demo(citizens=args.citizens, on=args.on)
+    if args.scale_to:
+        scale_to(args.scale_to)
+
+    book = current_rulebook()
+    assumptions = fc.Assumptions.from_dict(assumptions_on(args.on))
+    first = args.on.replace(day=1)
+
+    def group_by():
+        qs = Enrolment.objects.values_list("citizen__team_id", "target_group_id")
+        return list(qs.annotate(n=Count("id")).order_by())
+
+    def cohorts():
+        return caseload_cohorts(first_month=first)
+
+    def whole():
+        cohort_list = caseload_cohorts(first_month=first)
+        return fc.forecast(book, args.rule_set, cohort_list, first, args.months, assumptions)
+
+    t_sql, rows = timed(group_by, args.repeat)
+    t_cohorts, cohort_rows = timed(cohorts, args.repeat)
+    t_engine, _ = timed(
+        lambda: fc.forecast(book, args.rule_set, cohort_rows, first, args.months, assumptions), args.repeat
+    )
+    t_total, result = timed(whole, args.repeat)
+    contacts, hours = result.totals()
+    distinct = len({(c.target_group, c.start, c.end, c.exempt, c.work_obligation) for c in cohort_rows})
+    print(f"database             {connection.vendor}")
+    print(f"citizens             {Citizen.objects.count():,}")
+    print(f"enrolments           {Enrolment.objects.count():,}")
+    print(f"cohort rows          {len(cohort_rows):,} ({distinct:,} distinct engine inputs)")
+    print(f"rule set / horizon   {args.rule_set} / {args.months} months from {first:%d.%m.%Y}")
+    print(f"required contacts    {sum(contacts):,.0f}  hours {sum(hours):,.0f}")
+    print(f"GROUP BY team,group  {t_sql * 1000:8.1f} ms  ({len(rows)} rows)")
+    print(f"cohort query         {t_cohorts * 1000:8.1f} ms")
+    print(f"forecast (pure)      {t_engine * 1000:8.1f} ms")
+    print(f"forecast end-to-end  {t_total * 1000:8.1f} ms  (median of {args.repeat})")
+    print(f"ratio to GROUP BY    {t_total / t_sql:8.1f} x")
+
+
+if __name__ == "__main__":
+    main()

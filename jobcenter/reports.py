@@ -1,0 +1,156 @@
+"""Capacity and economy reports for team leaders and admins (caseworkers get 403)."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from catalogue.economy import assumptions_on
+from catalogue.models import RuleSet, TargetGroup
+from jobcenter import report_data
+from jobcenter.models import ForecastSnapshot
+from jobcenter.perms import is_admin, is_team_leader_or_admin
+from jobcenter.selectors import teams_visible_to
+from jobcenter.services import HORIZONS, forecast_request
+from jobcenter.tasks import run_forecast
+
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def leaders_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_team_leader_or_admin(request.user):
+            raise PermissionDenied("Kun teamledere og administratorer har adgang til rapporterne.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _export(request, dataset, name: str):
+    """The report's table as CSV or XLSX when ?format= asks for it, else None."""
+    fmt = request.GET.get("format")
+    if fmt not in EXPORT_TYPES:
+        return None
+    content_type, ext = EXPORT_TYPES[fmt]
+    body = dataset.export(fmt)
+    if fmt == "csv":
+        body = "\ufeff" + body  # Excel reads UTF-8 with a BOM
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.{ext}"'
+    return response
+
+
+def _base_context(request, snapshot, current: str) -> dict:
+    return {
+        "snapshot": snapshot,
+        "assumptions": snapshot.assumptions if snapshot else assumptions_on(timezone.localdate()),
+        "current": current,
+        "rule_sets": RuleSet.objects.filter(status=RuleSet.Status.ACTIVE),
+        "horizons": HORIZONS,
+        "inflow_groups": TargetGroup.objects.filter(generation=TargetGroup.Generation.PRE_2027),
+    }
+
+
+@leaders_only
+def capacity(request):
+    teams = list(teams_visible_to(request.user))
+    snapshot = report_data.latest_snapshot()
+    ctx = _base_context(request, snapshot, "capacity")
+    ctx["teams"] = teams
+    if snapshot is not None:
+        chosen = request.GET.get("regelsaet") or None
+        report = report_data.capacity_report(snapshot, teams, chosen)
+        response = _export(request, report["dataset"], "kapacitet")
+        if response:
+            return response
+        ctx.update(report=report, chosen=chosen)
+    return render(request, "reports/capacity.html", ctx)
+
+
+@leaders_only
+def comparison(request):
+    snapshot = report_data.latest_snapshot()
+    ctx = _base_context(request, snapshot, "comparison")
+    if snapshot is not None:
+        team_ids = (
+            None
+            if is_admin(request.user)
+            else set(teams_visible_to(request.user).values_list("pk", flat=True))
+        )
+        report = report_data.comparison_report(snapshot, team_ids)
+        response = _export(request, report["dataset"], "regelsaet-sammenligning")
+        if response:
+            return response
+        ctx.update(report=report, scoped=team_ids is not None)
+    return render(request, "reports/comparison.html", ctx)
+
+
+@leaders_only
+def catalogue(request):
+    snapshot = report_data.latest_snapshot()
+    report = report_data.catalogue_report(snapshot)
+    response = _export(request, report["dataset"], "udmoentningskatalog")
+    if response:
+        return response
+    ctx = _base_context(request, snapshot, "catalogue")
+    ctx["report"] = report
+    return render(request, "reports/catalogue.html", ctx)
+
+
+@leaders_only
+def risk(request):
+    snapshot = report_data.latest_snapshot()
+    ctx = _base_context(request, snapshot, "risk")
+    report = report_data.risk_report(snapshot, ctx["assumptions"])
+    response = _export(request, report["dataset"], "ydelsesrisiko")
+    if response:
+        return response
+    ctx["report"] = report
+    return render(request, "reports/risk.html", ctx)
+
+
+@leaders_only
+@require_POST
+def forecast_start(request):
+    codes = [c for c in request.POST.getlist("rule_sets") if c]
+    if not codes:
+        codes = list(RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).values_list("code", flat=True))
+    try:
+        months = int(request.POST.get("months", 12))
+        inflow = {}
+        for group in TargetGroup.objects.values_list("code", flat=True):
+            raw = (request.POST.get(f"inflow-{group}") or "").strip()
+            if raw:
+                value = int(raw)
+                if not 0 <= value <= 100_000:
+                    raise ValueError(f"tilgangen for {group} skal ligge mellem 0 og 100.000")
+                if value:
+                    inflow[group] = value
+        snapshot, _created = forecast_request(
+            inflow=inflow, rule_sets=codes, on=timezone.localdate(), months=months, user=request.user
+        )
+    except (KeyError, ValueError) as exc:
+        return HttpResponse(f"Ugyldig prognose: {exc}", status=400)
+    if snapshot.status != ForecastSnapshot.Status.DONE:
+        args = [snapshot.rule_sets, snapshot.on.isoformat(), snapshot.months, snapshot.inflow or None]
+        transaction.on_commit(lambda: run_forecast.delay(*args))
+    return redirect("reports:forecast_status", pk=snapshot.pk)
+
+
+@leaders_only
+def forecast_status(request, pk: int):
+    snapshot = get_object_or_404(ForecastSnapshot, pk=pk)
+    if snapshot is None:
+        raise Http404
+    template = (
+        "reports/_forecast_status.html" if request.headers.get("HX-Request") else "reports/forecast.html"
+    )
+    return render(request, template, {"snapshot": snapshot, "current": "forecast"})

@@ -1,0 +1,59 @@
+"""Danish number formats for the reports: 1.234.567 kr., 1.234,5 and dd.mm.åååå."""
+
+from datetime import date
+
+from django import template
+
+register = template.Library()
+
+
+def format_number(value, decimals: int = 0) -> str:
+    if value is None or value == "":
+        return "–"
+    text = f"{float(value):,.{decimals}f}"  # 1,234,567.89
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+@register.filter
+def num(value, decimals=0):
+    return format_number(value, int(decimals))
+
+
+@register.filter
+def kr(value):
+    if value is None or value == "":
+        return "–"
+    return f"{format_number(round(float(value)))} kr."
+
+
+@register.filter
+def mkr(value):
+    """Millions: 23,1 mio. kr."""
+    if value is None or value == "":
+        return "–"
+    return f"{format_number(float(value) / 1_000_000, 1)} mio. kr."
+
+
+@register.filter
+def dkdate(value):
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{value.day:02d}.{value.month:02d}.{value.year}" if value else "–"
+
+
+MONTHS_DA = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+
+
+@register.filter
+def dkmonth(value):
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{MONTHS_DA[value.month - 1]} {value.year}"
+
+
+@register.filter
+def get(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,0 +1,37 @@
+// Charts for the reports. Each chart reads its figures from a json_script tag; the same figures are in
+// the table next to it, which is the accessible equivalent.
+(function () {
+  function data(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  function draw() {
+    if (typeof Chart === "undefined") return;
+    var fmt = new Intl.NumberFormat("da-DK", { maximumFractionDigits: 0 });
+    var common = { locale: "da-DK", responsive: true, maintainAspectRatio: false, animation: false,
+      plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + fmt.format(c.parsed.y); } } } } };
+    var cap = data("capacity-data");
+    if (cap) {
+      new Chart(document.getElementById("capacity-chart"), { type: "bar", options: common, data: { labels: cap.labels, datasets: [
+        { label: "Arbejdsbyrde (timer)", data: cap.workload, backgroundColor: "#0059b3" },
+        { label: "Til rådighed (timer)", data: cap.available, type: "line", borderColor: "#1a1a1a", borderDash: [6, 4], pointStyle: "rectRot" }
+      ] } });
+    }
+    var cmp = data("comparison-data");
+    if (cmp) {
+      new Chart(document.getElementById("comparison-chart"), { type: "bar", options: common, data: { labels: cmp.labels, datasets: [
+        { label: "Kr. pr. år", data: cmp.dkk, backgroundColor: "#0059b3" }
+      ] } });
+    }
+    var cat = data("catalogue-data");
+    if (cat) {
+      new Chart(document.getElementById("catalogue-chart"), { type: "bar", options: Object.assign({}, common, { indexAxis: "y",
+        plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + fmt.format(c.parsed.x); } } } } }),
+        data: { labels: cat.labels, datasets: [
+          { label: "Mål 2029 (kr.)", data: cat.target, backgroundColor: "#747474" },
+          { label: "Besparelse pr. år (kr.)", data: cat.saving, backgroundColor: "#0059b3" }
+        ] } });
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
+})();
