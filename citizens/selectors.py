@@ -4,24 +4,12 @@ A caseworker sees the citizens of their own team, a team leader those of the tea
 (and their own), an admin everyone. Anonymised citizens are never listed.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from citizens.models import AuditEvent, Citizen
-from jobcenter.models import Role, StaffMember, Team
-from jobcenter.perms import role_of, staff_member_of
-
-
-def teams_visible_to(user) -> QuerySet[Team]:
-    role = role_of(user)
-    if role == Role.ADMIN:
-        return Team.objects.all()
-    member = staff_member_of(user)
-    if member is None:
-        return Team.objects.none()
-    if role == Role.TEAM_LEADER:
-        return Team.objects.filter(Q(leaders=member) | Q(pk=member.team_id)).distinct()
-    return Team.objects.filter(pk=member.team_id)
+from jobcenter.models import Role, StaffMember
+from jobcenter.perms import role_of, teams_visible_to
 
 
 def citizen_list_for(user) -> QuerySet[Citizen]:

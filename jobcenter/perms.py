@@ -1,6 +1,8 @@
 """Role predicates: the one place that says what a role is. Scoping of data lives in selectors."""
 
-from jobcenter.models import Role, StaffMember
+from django.db.models import Q, QuerySet
+
+from jobcenter.models import Role, StaffMember, Team
 
 
 def staff_member_of(user) -> StaffMember | None:
@@ -28,3 +30,17 @@ def is_admin(user) -> bool:
 
 def is_team_leader_or_admin(user) -> bool:
     return role_of(user) in (Role.TEAM_LEADER, Role.ADMIN)
+
+
+def teams_visible_to(user) -> QuerySet[Team]:
+    """The teams whose citizens the user may see: a caseworker their own, a team leader the teams
+    they lead and their own, an admin all."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return Team.objects.all()
+    member = staff_member_of(user)
+    if member is None:
+        return Team.objects.none()
+    if role == Role.TEAM_LEADER:
+        return Team.objects.filter(Q(leaders=member) | Q(pk=member.team_id)).distinct()
+    return Team.objects.filter(pk=member.team_id)

@@ -13,8 +13,7 @@ from catalogue.economy import assumptions_on
 from catalogue.models import RuleSet, TargetGroup
 from jobcenter import report_data
 from jobcenter.models import ForecastSnapshot
-from jobcenter.perms import is_admin, is_team_leader_or_admin
-from jobcenter.selectors import teams_visible_to
+from jobcenter.perms import is_admin, is_team_leader_or_admin, teams_visible_to
 from jobcenter.services import HORIZONS, forecast_request
 from jobcenter.tasks import run_forecast
 

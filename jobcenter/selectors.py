@@ -1,30 +1,17 @@
-"""Reads for team leaders and admins: which teams a user may see, the caseload summarised in SQL,
-staff capacity per month."""
+"""Reads for team leaders and admins: the caseload summarised in SQL, staff capacity per month.
+
+Which teams a user may see is decided in ``jobcenter.perms.teams_visible_to``."""
 
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
 from citizens.models import Enrolment
 from citizens.obligations import add_months
 from jobcenter.capacity import available_hours
 from jobcenter.forecast import Cohort
-from jobcenter.models import Absence, Role, StaffMember, Team
-from jobcenter.perms import is_admin, staff_member_of
-
-
-def teams_visible_to(user) -> QuerySet[Team]:
-    """Admins see every team; a team leader the teams they lead plus their own; others none."""
-    if is_admin(user):
-        return Team.objects.all()
-    member = staff_member_of(user)
-    if member is None or member.role != Role.TEAM_LEADER:
-        return Team.objects.none()
-    q = Q(pk__in=member.led_teams.values("pk"))
-    if member.team_id:
-        q |= Q(pk=member.team_id)
-    return Team.objects.filter(q).distinct()
+from jobcenter.models import Absence, Role, StaffMember
 
 
 def caseload_cohorts(*, first_month: date, team_ids: list[int] | None = None) -> list[Cohort]:
