@@ -54,3 +54,20 @@ def test_logout_needs_post_and_ends_the_session(client, alice):
     client_for(client, alice)
     assert client.post("/logout/").status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_pages_are_danish_even_for_an_english_browser_until_english_is_chosen(client, alice):
+    client_for(client, alice)
+    danish = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Arbejdsliste" in danish
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("home")).content.decode()
+    assert "Worklist" in english and "Arbejdsliste" not in english
+
+
+def test_the_current_section_is_marked_in_the_menu(client, lea):
+    client_for(client, lea)
+    items = client.get(reverse("citizens:create")).context["nav_items"]
+    assert [str(i["label"]) for i in items if i["active"]] == ["Opret borger"]
+    items = client.get(reverse("reports:risk")).context["nav_items"]
+    assert [str(i["label"]) for i in items if i["active"]] == ["Rapporter"]
