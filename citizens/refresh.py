@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from catalogue.rulebook import KIND_LABELS, RuleBook
 from catalogue.selectors import current_rulebook
+from citizens.bulk import update_rows
 from citizens.models import Citizen, Contact, Enrolment, Obligation
 from citizens.obligations import ContactFacts, EnrolmentFacts, evaluate, next_due
 
@@ -135,20 +136,27 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
 
     Obligation.objects.filter(enrolment__citizen_id__in=citizen_ids).delete()
     Obligation.objects.bulk_create(new_obligations, batch_size=5000)
-    Enrolment.objects.bulk_update(enrolments, ["next_due", "next_status"], batch_size=1000)
+    update_rows(
+        Enrolment, ["next_due", "next_status"], [(e.pk, e.next_due, e.next_status) for e in enrolments]
+    )
 
-    citizens = list(Citizen.objects.filter(id__in=citizen_ids).only("id"))
-    for citizen in citizens:
-        entry = summary[citizen.id]
+    rows = []
+    for citizen_id in citizen_ids:
+        entry = summary[citizen_id]
         current, upcoming = entry["current"], entry["next"]
-        citizen.current_target_group_id = current.target_group_id if current else None
-        citizen.current_start = current.start if current else None
-        citizen.next_due = upcoming.latest if upcoming else None
-        citizen.next_status = upcoming.status if upcoming else ""
-        citizen.next_label = obligation_label(upcoming) if upcoming else ""
-        citizen.last_contact = last_contact.get(citizen.id)
-    Citizen.objects.bulk_update(
-        citizens,
+        rows.append(
+            (
+                citizen_id,
+                current.target_group_id if current else None,
+                current.start if current else None,
+                upcoming.latest if upcoming else None,
+                upcoming.status if upcoming else "",
+                obligation_label(upcoming) if upcoming else "",
+                last_contact.get(citizen_id),
+            )
+        )
+    update_rows(
+        Citizen,
         ["current_target_group", "current_start", "next_due", "next_status", "next_label", "last_contact"],
-        batch_size=1000,
+        rows,
     )
