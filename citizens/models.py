@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue import rulebook
 from catalogue.models import TargetGroup
+from citizens.cpr import mask_cpr
 from jobcenter.models import StaffMember, Team
 
 
@@ -73,7 +74,7 @@ class Citizen(models.Model):
 
     @property
     def masked_cpr(self) -> str:
-        return f"{self.cpr[:6]}-xxxx"
+        return mask_cpr(self.cpr)
 
 
 class Enrolment(models.Model):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,6 +92,12 @@ def contact_create(request, pk: int):
                 "date": contact.date.strftime("%d.%m.%Y"),
                 "name": citizen.full_name,
             }
+            if request.htmx and source == "citizen":
+                # The citizen page shows every obligation: reload it so they are all current.
+                messages.success(request, message)
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("citizens:detail", args=[citizen.pk])
+                return response
             if request.htmx:
                 row_table = WorklistTable(
                     Citizen.objects.filter(pk=citizen.pk).select_related(
@@ -178,7 +185,7 @@ def reveal_cpr(request, pk: int):
     return redirect("citizens:detail", pk=pk)
 
 
-def _action(request, pk, form_class, apply, success_message, **form_kwargs):
+def _action(request, pk, form_class, title, apply, success_message, **form_kwargs):
     """A citizen-page action: validate, call the service, report back next to the field."""
     citizen = selectors.citizen_get_for(request.user, pk)
     form = form_class(request.POST or None, **form_kwargs)
@@ -201,22 +208,16 @@ def _action(request, pk, form_class, apply, success_message, **form_kwargs):
     return render(
         request,
         "citizens/action_form.html",
-        {"form": form, "citizen": citizen, "title": form_class.title},
+        {"form": form, "citizen": citizen, "title": title},
         status=422 if request.method == "POST" else 200,
     )
-
-
-TransferForm.title = _("Skift målgruppe")
-ExemptForm.title = _("Fritag (25 %-reglen)")
-AssignForm.title = _("Tildel sagsbehandler")
-CitizenEditForm.title = _("Ret borger")
 
 
 def transfer(request, pk: int):
     def apply(citizen, data):
         services.enrolment_transfer(user=request.user, citizen=citizen, **data)
 
-    return _action(request, pk, TransferForm, apply, _("Målgruppen er skiftet."))
+    return _action(request, pk, TransferForm, _("Skift målgruppe"), apply, _("Målgruppen er skiftet."))
 
 
 def exempt(request, pk: int):
@@ -226,7 +227,14 @@ def exempt(request, pk: int):
             raise ValidationError({"reason": _("Borgeren har intet aktivt forløb.")})
         services.enrolment_mark_exempt(user=request.user, enrolment=enrolment, reason=data["reason"])
 
-    return _action(request, pk, ExemptForm, apply, _("Borgeren er fritaget efter 25 %-reglen."))
+    return _action(
+        request,
+        pk,
+        ExemptForm,
+        _("Fritag (25 %-reglen)"),
+        apply,
+        _("Borgeren er fritaget efter 25 %-reglen."),
+    )
 
 
 def assign(request, pk: int):
@@ -239,6 +247,7 @@ def assign(request, pk: int):
         request,
         pk,
         AssignForm,
+        _("Tildel sagsbehandler"),
         apply,
         _("Sagsbehandleren er tildelt."),
         caseworkers=selectors.caseworkers_visible_to(request.user).filter(team=citizen.team),
@@ -252,7 +261,7 @@ def edit(request, pk: int):
             data.pop("cpr")  # unchanged (the form shows it masked)
         services.citizen_update(user=request.user, citizen=citizen, version=version, **data)
 
-    return _action(request, pk, CitizenEditForm, apply, _("Borgeren er gemt."))
+    return _action(request, pk, CitizenEditForm, _("Ret borger"), apply, _("Borgeren er gemt."))
 
 
 def create(request):
@@ -340,5 +349,11 @@ def audit(request):
                 events = events.filter(**{lookup: timezone.datetime.fromisoformat(value).date()})
             except ValueError:
                 errors.append(_("%(label)s: ugyldig dato.") % {"label": label})
-    page = events[:200]
-    return render(request, "citizens/audit.html", {"events": page, "errors": errors, "params": request.GET})
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "citizens/audit.html",
+        {"events": page, "page": page, "errors": errors, "params": request.GET, "query": params.urlencode()},
+    )

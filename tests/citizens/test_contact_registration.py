@@ -76,3 +76,15 @@ def test_contact_without_htmx_redirects_to_the_citizen_page(client, alice, overd
     response = client_for(client, alice).post(reverse("citizens:contact", args=[overdue_citizen.pk]), form())
     assert response.status_code == 302
     assert Contact.objects.filter(citizen=overdue_citizen, held_by=alice).count() == 1
+
+
+def test_contact_from_the_citizen_page_reloads_it_with_a_message(client, alice, overdue_citizen):
+    response = client_for(client, alice).post(
+        reverse("citizens:contact", args=[overdue_citizen.pk]),
+        form(**{"from": "citizen"}),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("citizens:detail", args=[overdue_citizen.pk])
+    page = client.get(response["HX-Redirect"]).content.decode()
+    assert "er registreret" in page
