@@ -13,10 +13,6 @@ from simple_history.models import HistoricalRecords
 from catalogue import rulebook
 
 
-def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
-    return list(labels.items())
-
-
 class TargetGroup(models.Model):
     class Generation(models.TextChoices):
         PRE_2027 = "pre-2027", _("Før 2027 (13 målgrupper)")
@@ -140,7 +136,7 @@ class ContactRule(models.Model):
     target_group = models.ForeignKey(
         TargetGroup, on_delete=models.PROTECT, related_name="rules", verbose_name=_("målgruppe")
     )
-    kind = models.CharField(_("kontaktform"), max_length=30, choices=_choices(rulebook.KIND_LABELS))
+    kind = models.CharField(_("kontaktform"), max_length=30, choices=rulebook.KIND_LABELS)
     count = models.PositiveSmallIntegerField(_("antal"), default=1)
     window_from_months = models.PositiveSmallIntegerField(_("vindue fra (måned)"), default=0)
     window_to_months = models.PositiveSmallIntegerField(_("vindue til (måned)"), null=True, blank=True)
@@ -151,7 +147,7 @@ class ContactRule(models.Model):
         _("gentages hver (måneder)"), null=True, blank=True
     )
     performed_by = models.CharField(
-        _("udføres af"), max_length=10, choices=_choices(rulebook.PERFORMER_LABELS), default="kommune"
+        _("udføres af"), max_length=10, choices=rulebook.PERFORMER_LABELS, default="kommune"
     )
     channels = models.JSONField(_("kanaler der tæller"), default=list)
     quota_pct = models.PositiveSmallIntegerField(
@@ -189,6 +185,7 @@ class ContactRule(models.Model):
         if errors:
             raise ValidationError(errors)
 
+
 # --- Economy: cost assumptions, the reduction and investment catalogues ----------------------
 # Sources and demo values: shared/domain/reform-rules.md Part A.1 (Kalundborg) and A.3 (unit costs).
 
@@ -206,14 +203,19 @@ class CostAssumption(models.Model):
 
     key = models.CharField(_("antagelse"), max_length=40, choices=Key.choices)
     kind = models.CharField(
-        _("kontaktform"), max_length=30, blank=True, choices=_choices(rulebook.KIND_LABELS),
+        _("kontaktform"),
+        max_length=30,
+        blank=True,
+        choices=rulebook.KIND_LABELS,
         help_text=_("Tom = alle kontaktformer."),
     )
-    channel = models.CharField(
-        _("kanal"), max_length=20, blank=True, choices=_choices(rulebook.CHANNEL_LABELS)
-    )
+    channel = models.CharField(_("kanal"), max_length=20, blank=True, choices=rulebook.CHANNEL_LABELS)
     target_group = models.ForeignKey(
-        TargetGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        TargetGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("målgruppe"),
     )
     value = models.DecimalField(_("værdi"), max_digits=14, decimal_places=2)
@@ -306,18 +308,30 @@ class Initiative(models.Model):
         _("realiseres ved"), max_length=20, choices=Realisation.choices, default=Realisation.MANUAL
     )
     from_rule_set = models.ForeignKey(
-        RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        RuleSet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("fra regelsæt"),
     )
     to_rule_set = models.ForeignKey(
-        RuleSet, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        RuleSet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("til regelsæt"),
     )
     manual_estimate = models.DecimalField(
         _("manuelt skøn pr. år (kr.)"), max_digits=14, decimal_places=0, null=True, blank=True
     )
     affected_group = models.ForeignKey(
-        TargetGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        TargetGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("berørt målgruppe"),
     )
     illustrative = models.BooleanField(_("illustrativ"), default=False)
@@ -346,7 +360,9 @@ class Investment(models.Model):
         TargetGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("målgruppe")
     )
     fewer_recipients = models.DecimalField(
-        _("færre helårsmodtagere"), max_digits=8, decimal_places=1,
+        _("færre helårsmodtagere"),
+        max_digits=8,
+        decimal_places=1,
         help_text=_("Forventet fald i antal helårsmodtagere, når effekten er fuldt indfaset."),
     )
     effect_from = models.DateField(_("effekt fra"))

@@ -39,10 +39,6 @@ class DateInput(forms.DateInput):
         return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _choices(labels):
-    return list(labels.items())
-
-
 class ContactForm(DesignSystemMixin, forms.Form):
     date = forms.DateField(
         label=_("Dato"),
@@ -53,12 +49,8 @@ class ContactForm(DesignSystemMixin, forms.Form):
             "required": _("Vælg datoen for kontakten."),
         },
     )
-    kind = forms.ChoiceField(
-        label=_("Kontaktform"), choices=_choices(rulebook.KIND_LABELS), initial="jobsamtale"
-    )
-    channel = forms.ChoiceField(
-        label=_("Kanal"), choices=_choices(rulebook.CHANNEL_LABELS), initial="fremmoede"
-    )
+    kind = forms.ChoiceField(label=_("Kontaktform"), choices=rulebook.KIND_LABELS, initial="jobsamtale")
+    channel = forms.ChoiceField(label=_("Kanal"), choices=rulebook.CHANNEL_LABELS, initial="fremmoede")
     minutes = forms.IntegerField(
         label=_("Minutter"),
         min_value=1,

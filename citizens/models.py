@@ -14,12 +14,7 @@ from catalogue.models import TargetGroup
 from citizens.cpr import mask_cpr
 from jobcenter.models import StaffMember, Team
 
-
-def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
-    return list(labels.items())
-
-
-STATUS_CHOICES = _choices(rulebook.STATUS_LABELS)
+STATUS_CHOICES = rulebook.STATUS_LABELS
 
 
 class Citizen(models.Model):
@@ -128,10 +123,10 @@ class Contact(models.Model):
         Citizen, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("borger")
     )
     date = models.DateField(_("dato"))
-    kind = models.CharField(_("kontaktform"), max_length=30, choices=_choices(rulebook.KIND_LABELS))
-    channel = models.CharField(_("kanal"), max_length=20, choices=_choices(rulebook.CHANNEL_LABELS))
+    kind = models.CharField(_("kontaktform"), max_length=30, choices=rulebook.KIND_LABELS)
+    channel = models.CharField(_("kanal"), max_length=20, choices=rulebook.CHANNEL_LABELS)
     performed_by = models.CharField(
-        _("udført af"), max_length=10, choices=_choices(rulebook.PERFORMER_LABELS), default="kommune"
+        _("udført af"), max_length=10, choices=rulebook.PERFORMER_LABELS, default="kommune"
     )
     held_by = models.ForeignKey(
         StaffMember,
