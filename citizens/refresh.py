@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
+from catalogue.models import TargetGroup
 from catalogue.rulebook import KIND_LABELS, RuleBook
 from catalogue.selectors import current_rulebook
 from citizens.bulk import update_rows
@@ -76,87 +76,125 @@ def refresh_all(*, on: date | None = None, book: RuleBook | None = None) -> int:
     return refresh_citizens(ids, on=on, book=book)
 
 
+def _citizen_filter(citizen_ids: list[int], field: str = "citizen_id") -> dict:
+    """A dense chunk of ids (the nightly run) is read as a range scan, a sparse one with IN."""
+    lo, hi = citizen_ids[0], citizen_ids[-1]
+    if hi - lo + 1 <= 2 * len(citizen_ids):
+        return {f"{field}__gte": lo, f"{field}__lte": hi}
+    return {f"{field}__in": citizen_ids}
+
+
 def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
-    enrolments = list(
-        Enrolment.objects.filter(citizen_id__in=citizen_ids)
-        .select_related("target_group")
+    wanted = set(citizen_ids)
+    scope = _citizen_filter(citizen_ids)
+    group_codes = dict(TargetGroup.objects.values_list("id", "code"))
+    enrolments = [
+        row
+        for row in Enrolment.objects.filter(**scope)
         .order_by("citizen_id", "start")
-    )
+        .values_list(
+            "id",
+            "citizen_id",
+            "target_group_id",
+            "start",
+            "end",
+            "exempt",
+            "work_obligation",
+            "next_due",
+            "next_status",
+        )
+        if row[1] in wanted
+    ]
     contacts_by_citizen: dict[int, list[ContactFacts]] = defaultdict(list)
-    for row in Contact.objects.filter(citizen_id__in=citizen_ids, date__lte=on).values(
+    last_contact: dict[int, date] = {}
+    for row in Contact.objects.filter(**scope, date__lte=on).values_list(
         "id", "citizen_id", "date", "kind", "channel", "performed_by", "outcome"
     ):
-        contacts_by_citizen[row["citizen_id"]].append(contact_facts(row))
-    last_contact = dict(
-        Contact.objects.filter(citizen_id__in=citizen_ids, date__lte=on, outcome="held")
-        .values("citizen_id")
-        .annotate(last=Max("date"))
-        .values_list("citizen_id", "last")
-    )
+        pk, citizen_id, day, kind, channel, performed_by, outcome = row
+        if citizen_id not in wanted:
+            continue
+        contacts_by_citizen[citizen_id].append(ContactFacts(day, kind, channel, performed_by, outcome, pk))
+        if outcome == "held" and (citizen_id not in last_contact or day > last_contact[citizen_id]):
+            last_contact[citizen_id] = day
 
     new_obligations: list[Obligation] = []
+    enrolment_rows: list[tuple] = []
     summary: dict[int, dict] = {cid: {"current": None, "next": None} for cid in citizen_ids}
-    for enrolment in enrolments:
-        active = enrolment.start <= on and (enrolment.end is None or enrolment.end >= on)
-        future = enrolment.start > on
-        enrolment.next_due, enrolment.next_status = None, ""
-        if not (active or future):
-            continue
-        results = evaluate(
-            book,
-            enrolment_facts(enrolment, enrolment.target_group.code),
-            contacts_by_citizen.get(enrolment.citizen_id, ()),
-            on,
-        )
-        for ob in results:
-            if ob.status in OPEN_STATUSES:
-                new_obligations.append(
-                    Obligation(
-                        enrolment=enrolment,
-                        rule_set=ob.rule_set,
-                        rule=ob.rule,
-                        kind=ob.kind,
-                        number=ob.number,
-                        of=ob.of,
-                        earliest=ob.earliest,
-                        latest=ob.latest,
-                        status=ob.status,
-                        performed_by=ob.performed_by,
-                        explanation=ob.explanation,
-                    )
+    for pk, citizen_id, group_id, start, end, exempt, work_obligation, old_due, old_status in enrolments:
+        active = start <= on and (end is None or end >= on)
+        due, status = None, ""
+        if active or start > on:
+            results = evaluate(
+                book,
+                EnrolmentFacts(group_codes[group_id], start, end, exempt, work_obligation),
+                contacts_by_citizen.get(citizen_id, ()),
+                on,
+            )
+            new_obligations.extend(
+                Obligation(
+                    enrolment_id=pk,
+                    rule_set=ob.rule_set,
+                    rule=ob.rule,
+                    kind=ob.kind,
+                    number=ob.number,
+                    of=ob.of,
+                    earliest=ob.earliest,
+                    latest=ob.latest,
+                    status=ob.status,
+                    performed_by=ob.performed_by,
+                    explanation=ob.explanation,
                 )
-        upcoming = next_due(results)
-        if upcoming is not None:
-            enrolment.next_due, enrolment.next_status = upcoming.latest, upcoming.status
-        entry = summary[enrolment.citizen_id]
-        if active:
-            entry["current"] = enrolment
-        if upcoming is not None and (entry["next"] is None or upcoming.latest < entry["next"].latest):
-            entry["next"] = upcoming
+                for ob in results
+                if ob.status in OPEN_STATUSES
+            )
+            upcoming = next_due(results)
+            if upcoming is not None:
+                due, status = upcoming.latest, upcoming.status
+            entry = summary[citizen_id]
+            if active:
+                entry["current"] = (group_id, start)
+            if upcoming is not None and (entry["next"] is None or upcoming.latest < entry["next"].latest):
+                entry["next"] = upcoming
+        if (due, status) != (old_due, old_status):
+            enrolment_rows.append((pk, due, status))
 
-    Obligation.objects.filter(enrolment__citizen_id__in=citizen_ids).delete()
+    Obligation.objects.filter(
+        **_citizen_filter(citizen_ids, "enrolment__citizen_id"), enrolment__citizen_id__in=citizen_ids
+    ).delete()
     Obligation.objects.bulk_create(new_obligations, batch_size=5000)
-    update_rows(
-        Enrolment, ["next_due", "next_status"], [(e.pk, e.next_due, e.next_status) for e in enrolments]
-    )
+    update_rows(Enrolment, ["next_due", "next_status"], enrolment_rows)
 
+    fields = [
+        "current_target_group",
+        "current_start",
+        "next_due",
+        "next_status",
+        "next_label",
+        "last_contact",
+    ]
+    old = {
+        row[0]: row[1:]
+        for row in Citizen.objects.filter(**_citizen_filter(citizen_ids, "id")).values_list(
+            "id",
+            "current_target_group_id",
+            "current_start",
+            "next_due",
+            "next_status",
+            "next_label",
+            "last_contact",
+        )
+    }
     rows = []
     for citizen_id in citizen_ids:
-        entry = summary[citizen_id]
-        current, upcoming = entry["current"], entry["next"]
-        rows.append(
-            (
-                citizen_id,
-                current.target_group_id if current else None,
-                current.start if current else None,
-                upcoming.latest if upcoming else None,
-                upcoming.status if upcoming else "",
-                obligation_label(upcoming) if upcoming else "",
-                last_contact.get(citizen_id),
-            )
+        current, upcoming = summary[citizen_id]["current"], summary[citizen_id]["next"]
+        values = (
+            current[0] if current else None,
+            current[1] if current else None,
+            upcoming.latest if upcoming else None,
+            upcoming.status if upcoming else "",
+            obligation_label(upcoming) if upcoming else "",
+            last_contact.get(citizen_id),
         )
-    update_rows(
-        Citizen,
-        ["current_target_group", "current_start", "next_due", "next_status", "next_label", "last_contact"],
-        rows,
-    )
+        if old.get(citizen_id) != values:  # the nightly run mostly finds nothing changed
+            rows.append((citizen_id, *values))
+    update_rows(Citizen, fields, rows)

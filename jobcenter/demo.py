@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from catalogue.economy import load_demo_economy
 from catalogue.loader import install_rulebook
@@ -273,6 +273,10 @@ def seed_demo(*, citizens: int = 4000, seed: int = 2026, on: date, chunk: int = 
     for offset in range(0, citizens, chunk):
         size = min(chunk, citizens - offset)
         _seed_chunk(rng, offset, size, on, groups, team_of_group, caseworkers, decider, totals, used_cprs)
+    if connection.vendor == "postgresql":
+        # Fresh statistics after a bulk load, or the planner guesses and scans whole tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE citizens_citizen, citizens_enrolment, citizens_contact")
     return DemoSummary(
         True,
         Team.objects.count(),

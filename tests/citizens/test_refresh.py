@@ -1,0 +1,30 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from citizens.models import Citizen, Obligation
+from citizens.refresh import refresh_citizens
+from tests.citizens.factories import make_citizen
+
+
+def test_refreshing_some_citizens_leaves_the_others_in_between_alone(alice, teams):
+    first, middle, last = (make_citizen(teams[0], alice, name=f"Borger Nr{i}") for i in range(3))
+    middle_obligations = set(
+        Obligation.objects.filter(enrolment__citizen=middle).values_list("pk", flat=True)
+    )
+    assert middle_obligations
+    later = timezone.localdate() + timedelta(days=400)
+    refresh_citizens([first.pk, last.pk], on=later)
+    assert set(Obligation.objects.filter(enrolment__citizen=middle).values_list("pk", flat=True)) == (
+        middle_obligations
+    )
+    assert Citizen.objects.get(pk=middle.pk).next_due == middle.next_due
+    assert Citizen.objects.get(pk=first.pk).next_status == "overdue"
+
+
+def test_a_second_refresh_on_the_same_day_changes_nothing(alice, teams):
+    citizen = make_citizen(teams[0], alice)
+    before = Citizen.objects.filter(pk=citizen.pk).values().get()
+    refresh_citizens([citizen.pk])
+    after = Citizen.objects.filter(pk=citizen.pk).values().get()
+    assert before == after
