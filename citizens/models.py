@@ -19,6 +19,7 @@ def _choices(labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 STATUS_CHOICES = _choices(rulebook.STATUS_LABELS)
+KIND_CHOICES = _choices(rulebook.KIND_LABELS)
 
 
 class Citizen(models.Model):
@@ -127,7 +128,7 @@ class Contact(models.Model):
         Citizen, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("borger")
     )
     date = models.DateField(_("dato"))
-    kind = models.CharField(_("kontaktform"), max_length=30, choices=_choices(rulebook.KIND_LABELS))
+    kind = models.CharField(_("kontaktform"), max_length=30, choices=KIND_CHOICES)
     channel = models.CharField(_("kanal"), max_length=20, choices=_choices(rulebook.CHANNEL_LABELS))
     performed_by = models.CharField(
         _("udført af"), max_length=10, choices=_choices(rulebook.PERFORMER_LABELS), default="kommune"
