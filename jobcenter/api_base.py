@@ -5,18 +5,15 @@ message is Danish unless the request asks for English (``Accept-Language: en``).
 Django's ValidationError with Danish messages per field; they become 400 with those fields.
 """
 
-import io
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import translation
 from rest_framework import exceptions, pagination, permissions, serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from jobcenter.api_parsers import PayloadTooLarge  # noqa: F401 - part of this module's API
 from jobcenter.perms import is_admin, is_team_leader_or_admin
 
 MESSAGES = {
@@ -47,48 +44,27 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class PayloadTooLarge(exceptions.APIException):
-    status_code = 413
-    default_detail = "Payload too large."
-    default_code = "too_large"
-
-
-class LimitedJSONParser(JSONParser):
-    """JSON, refused with 413 beyond DATA_UPLOAD_MAX_MEMORY_SIZE (DRF itself does not check it)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if stream is None:
-            return super().parse(stream, media_type, parser_context)
-        body = stream.read(limit + 1) if limit else stream.read()
-        if limit and len(body) > limit:
-            raise PayloadTooLarge()
-
-
-        return super().parse(io.BytesIO(body), media_type, parser_context)
-
-
-def _fields_from(detail) -> dict:
-    if isinstance(detail, dict):
-        return {str(k): _flatten(v) for k, v in detail.items()}
-    return {"non_field_errors": _flatten(detail)}
-
-
-def _flatten(value) -> list:
-    if isinstance(value, dict):
-        return [{str(k): _flatten(v) for k, v in value.items()}]
-    if isinstance(value, list | tuple):
-        out = []
-        for item in value:
-            out.extend(_flatten(item) if isinstance(item, list | tuple) else [_plain(item)])
-        return out
-    return [_plain(value)]
-
-
-def _plain(item):
-    if isinstance(item, dict):
-        return {str(k): _flatten(v) for k, v in item.items()}
-    return str(item)
+def _fields_from(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Field errors as ``{"field": ["message", ...]}``; nested errors get dotted keys
+    (``inflow.kh-jobparat``, ``channels.0``), so every value is a flat list of strings."""
+    if not isinstance(detail, dict):
+        detail = {"non_field_errors": detail} if not prefix else {"": detail}
+    fields: dict[str, list[str]] = {}
+    for key, value in detail.items():
+        name = f"{prefix}.{key}" if prefix and key != "" else (prefix or str(key))
+        if isinstance(value, dict):
+            fields.update(_fields_from(value, name))
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    fields.update(_fields_from(item, f"{name}.{index}"))
+                elif isinstance(item, list | tuple):
+                    fields.update(_fields_from({"": item}, name))
+                else:
+                    fields.setdefault(name, []).append(str(item))
+        else:
+            fields.setdefault(name, []).append(str(value))
+    return fields
 
 
 def exception_handler(exc, context):
