@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.citizen_detail, name="detail"),
     path("<int:pk>/kontakt/", views.contact_create, name="contact"),
     path("<int:pk>/cpr/", views.reveal_cpr, name="reveal_cpr"),
+    path("<int:pk>/indsigt/", views.indsigt, name="indsigt"),
     path("<int:pk>/maalgruppe/", views.transfer, name="transfer"),
     path("<int:pk>/fritag/", views.exempt, name="exempt"),
     path("<int:pk>/tildel/", views.assign, name="assign"),

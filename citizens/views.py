@@ -167,6 +167,18 @@ def citizen_detail(request, pk: int):
     return render(request, "citizens/detail.html", context)
 
 
+def indsigt(request, pk: int):
+    """Everything held about the citizen, printable (data-subject access); audited."""
+    citizen = selectors.citizen_get_for(request.user, pk)
+    services.audit_log(
+        user=request.user, citizen=citizen, action=AuditEvent.Action.EXPORT, details={"kind": "indsigt"}
+    )
+    data = selectors.citizen_indsigt(citizen)
+    return render(
+        request, "citizens/indsigt.html", {"citizen": citizen, "data": data, "today": timezone.localdate()}
+    )
+
+
 @require_POST
 def reveal_cpr(request, pk: int):
     citizen = selectors.citizen_get_for(request.user, pk)
