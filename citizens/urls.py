@@ -9,6 +9,7 @@ urlpatterns = [
     path("opret/", views.create, name="create"),
     path("omfordeling/", views.reassign, name="reassign"),
     path("adgangslog/", views.audit, name="audit"),
+    path("import/", views.import_caseload, name="import"),
     path("<int:pk>/", views.citizen_detail, name="detail"),
     path("<int:pk>/kontakt/", views.contact_create, name="contact"),
     path("<int:pk>/cpr/", views.reveal_cpr, name="reveal_cpr"),

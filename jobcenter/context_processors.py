@@ -18,6 +18,7 @@ NAVIGATION = [
     (_("Ydelsesrisiko"), "reports:risk", {Role.TEAM_LEADER, Role.ADMIN}),
     (_("Regelsæt"), "catalogue:compare", {Role.ADMIN}),
     (_("Adgangslog"), "citizens:audit", {Role.ADMIN}),
+    (_("Import"), "citizens:import", {Role.ADMIN}),
     (_("Administration"), "admin:index", {Role.ADMIN}),
 ]
 
