@@ -73,6 +73,8 @@ class Result:
     enrolments_created: int = 0
     enrolments_ended: int = 0
     committed: bool = False
+    refresh_scheduled: bool = False
+    touched: list[int] = field(default_factory=list)
 
 
 class ImportRejected(Exception):
@@ -248,9 +250,18 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[i : i + size]
 
 
-def import_rows(rows: list[CitizenRow], *, user=None, commit: bool = False, refresh: bool = True) -> Result:
+# Up to this many changed citizens, their obligations are recomputed inside the import's
+# transaction; a larger import leaves it to the Celery refresh task after commit.
+INLINE_REFRESH_LIMIT = 5000
+
+
+def import_rows(
+    rows: list[CitizenRow], *, user=None, commit: bool = False, refresh: str | None = "auto"
+) -> Result:
     """Upsert the validated rows in one transaction; without `commit` everything is rolled back.
 
+    ``refresh``: "auto" recomputes the obligations of the changed citizens in the transaction when
+    there are few, else schedules the Celery refresh after commit; None leaves it to the caller.
     Raises ImportRejected (with row numbers) when a row conflicts with what is already stored."""
     from django.db import transaction
 
@@ -260,10 +271,17 @@ def import_rows(rows: list[CitizenRow], *, user=None, commit: bool = False, refr
             touched = _write(rows, user, result)
             if not commit:
                 raise _DryRun
-            if refresh and touched:
-                from citizens.refresh import refresh_citizens
+            result.touched = touched
+            if refresh == "auto" and touched:
+                if len(touched) <= INLINE_REFRESH_LIMIT:
+                    from citizens.refresh import refresh_citizens
 
-                refresh_citizens(touched)
+                    refresh_citizens(touched)
+                else:
+                    from citizens.tasks import refresh_all_obligations
+
+                    transaction.on_commit(lambda: refresh_all_obligations.delay())
+                    result.refresh_scheduled = True
             result.committed = True
     except _DryRun:
         pass

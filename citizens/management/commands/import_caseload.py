@@ -46,5 +46,7 @@ class Command(BaseCommand):
             f"{result.unchanged} uændrede, {result.enrolments_created} nye forløb, "
             f"{result.enrolments_ended} afsluttede forløb ({elapsed:.1f} s)."
         )
+        if result.refresh_scheduled:
+            self.stdout.write("Borgernes kontaktkrav genberegnes nu i baggrunden (Celery).")
         if not result.committed:
             self.stdout.write("Kør igen med --commit for at gemme.")
