@@ -123,13 +123,13 @@ class EconomyViewSet(AdminWritableViewSet):
     permission_classes = [IsTeamLeaderOrAdmin, IsAdminOrReadOnly]
 
 
-@extend_schema(tags=["regler"])
+@extend_schema(tags=["rules"])
 class TargetGroupViewSet(AdminWritableViewSet):
     queryset = TargetGroup.objects.select_related("maps_to")
     serializer_class = TargetGroupSerializer
 
 
-@extend_schema(tags=["regler"])
+@extend_schema(tags=["rules"])
 class RuleSetViewSet(AdminWritableViewSet):
     queryset = RuleSet.objects.all()
     serializer_class = RuleSetSerializer
@@ -157,7 +157,7 @@ class RuleSetViewSet(AdminWritableViewSet):
         return Response(RuleSetSerializer(copy).data, status=201)
 
 
-@extend_schema(tags=["regler"])
+@extend_schema(tags=["rules"])
 class ContactRuleViewSet(AdminWritableViewSet):
     queryset = ContactRule.objects.select_related("target_group", "rule_set")
     serializer_class = ContactRuleSerializer
@@ -168,19 +168,19 @@ class ContactRuleViewSet(AdminWritableViewSet):
             services.schedule_obligation_refresh()
 
 
-@extend_schema(tags=["økonomi"])
+@extend_schema(tags=["economy"])
 class CostAssumptionViewSet(EconomyViewSet):
     queryset = CostAssumption.objects.all()
     serializer_class = CostAssumptionSerializer
 
 
-@extend_schema(tags=["økonomi"])
+@extend_schema(tags=["economy"])
 class InitiativeViewSet(EconomyViewSet):
     queryset = Initiative.objects.all()
     serializer_class = InitiativeSerializer
 
 
-@extend_schema(tags=["økonomi"])
+@extend_schema(tags=["economy"])
 class InvestmentViewSet(EconomyViewSet):
     queryset = Investment.objects.all()
     serializer_class = InvestmentSerializer

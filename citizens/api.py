@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from catalogue.models import TargetGroup
 from citizens import selectors, services
 from citizens.filters import WorklistFilter
-from citizens.models import AuditEvent, Citizen, Contact, Enrolment, Obligation
+from citizens.models import STATUS_CHOICES, AuditEvent, Citizen, Contact, Enrolment, Obligation
 from jobcenter.api_base import (
     Conflict,
     ErrorSerializer,
@@ -58,6 +58,7 @@ def _int_param(request, name: str) -> int | None:
 class CitizenSerializer(serializers.ModelSerializer):
     cpr = serializers.CharField(source="masked_cpr", read_only=True, help_text="Maskeret: ddmmåå-xxxx.")
     current_target_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    next_status = serializers.ChoiceField(choices=STATUS_CHOICES, allow_blank=True, read_only=True)
 
     class Meta:
         model = Citizen
@@ -103,6 +104,7 @@ class RevealedCprSerializer(serializers.Serializer):
 
 class EnrolmentSerializer(serializers.ModelSerializer):
     target_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    next_status = serializers.ChoiceField(choices=STATUS_CHOICES, allow_blank=True, read_only=True)
 
     class Meta:
         model = Enrolment
@@ -176,7 +178,7 @@ IndsigtSerializer = inline_serializer(
 # --- viewsets -------------------------------------------------------------------------------
 
 
-@extend_schema(tags=["borgere"])
+@extend_schema(tags=["citizens"])
 class CitizenViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -239,7 +241,7 @@ class CitizenViewSet(
         return Response(selectors.citizen_indsigt(citizen))
 
 
-@extend_schema(tags=["borgere"])
+@extend_schema(tags=["citizens"])
 class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = EnrolmentSerializer
     pagination_class = IdCursorPagination
@@ -278,7 +280,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(EnrolmentSerializer(enrolment).data)
 
 
-@extend_schema(tags=["borgere"])
+@extend_schema(tags=["citizens"])
 class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ContactSerializer
     pagination_class = NewestFirstCursorPagination
@@ -302,7 +304,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["borgere"])
+@extend_schema(tags=["citizens"])
 class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
     """The open obligations the engine last derived (refreshed nightly and after every write)."""
 
@@ -319,7 +321,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
 
-@extend_schema(tags=["borgere"])
+@extend_schema(tags=["citizens"])
 class WorklistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The caseworker's worklist with the UI's filters (WorklistFilter), soonest deadline first."""
 
@@ -352,7 +354,7 @@ class WorklistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return super().list(request, *args, **kwargs)
 
 
-@extend_schema(tags=["administration"])
+@extend_schema(tags=["audit"])
 class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AuditEventSerializer
     pagination_class = NewestFirstCursorPagination

@@ -94,7 +94,7 @@ class StaffMemberViewSet(viewsets.ReadOnlyModelViewSet):
         return staff.filter(team__in=teams_visible_to(self.request.user)).exclude(role=Role.ADMIN)
 
 
-@extend_schema(tags=["prognoser"])
+@extend_schema(tags=["forecasts"])
 class ForecastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Workload and cost forecasts (team leaders and admins)."""
 

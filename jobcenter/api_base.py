@@ -88,14 +88,16 @@ def exception_handler(exc, context):
 
 
 class ErrorSerializer(serializers.Serializer):
-    class Body(serializers.Serializer):
+    """Every error: status, a message for people and, for invalid input, the messages per field."""
+
+    class ErrorBody(serializers.Serializer):
         status = serializers.IntegerField()
         message = serializers.CharField()
         fields = serializers.DictField(
             child=serializers.ListField(child=serializers.CharField()), required=False
         )
 
-    error = Body()
+    error = ErrorBody()
 
 
 class StrictSerializer(serializers.Serializer):

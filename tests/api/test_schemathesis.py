@@ -6,8 +6,6 @@ on any 5xx and on any response that does not match the schema.
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -17,17 +15,6 @@ from jobcenter.wsgi import application
 from tests.citizens.factories import make_citizen
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
-
-
-@pytest.fixture
-def keep_db_connection():
-    """The real WSGI handler closes the connection after each request; the test transaction must
-    survive (Django's test client does the same)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
