@@ -7,10 +7,9 @@ Django's ValidationError with Danish messages per field; they become 400 with th
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import translation
 from rest_framework import exceptions, pagination, permissions, serializers
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jobcenter.api_parsers import PayloadTooLarge  # noqa: F401 - part of this module's API
@@ -155,5 +154,5 @@ class WorklistPagination(pagination.PageNumberPagination):
     max_page_size = 500
 
 
-def json_error_response(status: int) -> Response:
-    return Response({"error": {"status": status, "message": message_for(status)}}, status=status)
+def json_error_response(status: int) -> JsonResponse:
+    return JsonResponse({"error": {"status": status, "message": message_for(status)}}, status=status)

@@ -5,13 +5,14 @@ LoginRequiredMiddleware, which would redirect a token client to the login page.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from catalogue import api as catalogue_api
 from citizens import api as citizens_api
 from jobcenter import api as jobcenter_api
+from jobcenter.api_base import json_error_response
 
 app_name = "api"
 
@@ -43,10 +44,16 @@ def _exempt_from_login_middleware(patterns):
     return patterns
 
 
+def not_found(request, rest=""):
+    """Any other path under /api/ answers in the API's error shape, not with an HTML page."""
+    return json_error_response(404)
+
+
 urlpatterns = _exempt_from_login_middleware(
     [
         path("v1/", include(router.urls)),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
         path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+        re_path(r"^(?P<rest>.*)$", not_found),
     ]
 )

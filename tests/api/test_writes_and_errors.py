@@ -192,3 +192,12 @@ def test_rule_set_write_validates_like_admin(ada):
     response = api.post("/api/v1/rule-sets/", bad, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["fields"]
+
+
+def test_unknown_api_path_and_method_answer_in_the_error_shape(alice):
+    api = api_for(alice)
+    response = api.get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"status": 404, "message": "Findes ikke."}}
+    response = api.put("/api/v1/citizens/1/", {}, format="json")
+    assert response.status_code == 405 and response.json()["error"]["status"] == 405
