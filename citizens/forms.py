@@ -132,3 +132,19 @@ class ReassignForm(DesignSystemMixin, forms.Form):
         if data.get("from_caseworker") and data.get("from_caseworker") == data.get("to_caseworker"):
             self.add_error("to_caseworker", _("Vælg en anden sagsbehandler end den, der flyttes fra."))
         return data
+
+
+class ImportForm(DesignSystemMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Fil (CSV eller XLSX)"),
+        help_text=_("Kolonner: cpr, first_name, last_name, team, caseworker, target_group, start."),
+        error_messages={"required": _("Vælg en fil.")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Filen skal være CSV eller XLSX."))
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError(_("Filen må højst fylde 50 MB."))
+        return upload

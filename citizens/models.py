@@ -15,6 +15,7 @@ from citizens.cpr import mask_cpr
 from jobcenter.models import StaffMember, Team
 
 STATUS_CHOICES = rulebook.STATUS_LABELS
+KIND_CHOICES = list(rulebook.KIND_LABELS.items())  # named enum in the OpenAPI schema
 
 
 class Citizen(models.Model):

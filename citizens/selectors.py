@@ -7,7 +7,7 @@ A caseworker sees the citizens of their own team, a team leader those of the tea
 from django.db.models import QuerySet
 from django.http import Http404
 
-from citizens.models import AuditEvent, Citizen
+from citizens.models import AuditEvent, Citizen, Contact, Enrolment, Obligation
 from jobcenter.models import Role, StaffMember
 from jobcenter.perms import role_of, teams_visible_to
 
@@ -45,3 +45,61 @@ def audit_events_for(user) -> QuerySet[AuditEvent]:
     if role_of(user) != Role.ADMIN:
         return AuditEvent.objects.none()
     return AuditEvent.objects.select_related("user", "citizen")
+
+
+def enrolment_list_for(user) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(citizen__in=citizen_list_for(user)).select_related("target_group")
+
+
+def contact_list_for(user) -> QuerySet[Contact]:
+    return Contact.objects.filter(citizen__in=citizen_list_for(user))
+
+
+def obligation_list_for(user) -> QuerySet[Obligation]:
+    return Obligation.objects.filter(enrolment__citizen__in=citizen_list_for(user)).select_related(
+        "enrolment"
+    )
+
+
+def citizen_indsigt(citizen: Citizen) -> dict:
+    """Everything held about one citizen (data-subject access, GDPR art. 15), as plain JSON."""
+
+    def row(obj, fields):
+        out = {}
+        for name in fields:
+            value = getattr(obj, name)
+            out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        return out
+
+    return {
+        "citizen": {
+            "id": citizen.pk,
+            "cpr": f"{citizen.cpr[:6]}-{citizen.cpr[6:]}",
+            "first_name": citizen.first_name,
+            "last_name": citizen.last_name,
+            "team": citizen.team.name,
+            "caseworker": str(citizen.caseworker) if citizen.caseworker_id else None,
+            "created_at": citizen.created_at.isoformat(),
+            "updated_at": citizen.updated_at.isoformat(),
+        },
+        "enrolments": [
+            {
+                **row(e, ["id", "start", "end", "exempt", "exempt_reason", "work_obligation"]),
+                "target_group": e.target_group.code,
+            }
+            for e in citizen.enrolments.select_related("target_group").order_by("start")
+        ],
+        "contacts": [
+            row(c, ["id", "date", "kind", "channel", "performed_by", "minutes", "outcome", "note"])
+            for c in citizen.contacts.order_by("date", "id")
+        ],
+        "obligations": [
+            row(o, ["id", "rule_set", "rule", "kind", "number", "of", "earliest", "latest", "status",
+                    "explanation"])
+            for o in Obligation.objects.filter(enrolment__citizen=citizen).order_by("latest", "id")
+        ],
+        "access_log": [
+            {"at": a.at.isoformat(), "user": a.user.get_username() if a.user else None, "action": a.action}
+            for a in citizen.audit_events.select_related("user").order_by("at", "id")
+        ],
+    }

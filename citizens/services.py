@@ -5,9 +5,11 @@ Bad input raises ValidationError with a Danish message per field, before anythin
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import CharField, F, Min, Q, Value
+from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
 from catalogue.models import TargetGroup
@@ -279,3 +281,59 @@ def caseload_reassign(*, user, citizens: list[Citizen], to: StaffMember) -> int:
                 details={"before": {"caseworker": before}, "after": {"caseworker": to.pk}},
             )
     return len(citizens)
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+def retention_cutoff(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def citizens_anonymise_inactive(*, on: date | None = None, years: int | None = None) -> int:
+    """Anonymise citizens with no enrolment and no contact in the last `years` (RETENTION_YEARS).
+
+    Names are blanked, the CPR number is replaced by a token that cannot be a CPR number
+    (``X`` + the id), free text (contact notes, exemption reasons, before/after values in the
+    audit log) is removed. Enrolments and contacts stay with their target group, dates and kinds,
+    so that the forecasts' history keeps its aggregates. Returns how many were anonymised.
+    """
+    on = on or timezone.localdate()
+    years = settings.RETENTION_YEARS if years is None else years
+    cutoff = retention_cutoff(on, years)
+    recent_enrolment = Enrolment.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=cutoff) | Q(start__gte=cutoff)
+    )
+    recent_contact = Contact.objects.filter(date__gte=cutoff)
+    stale = (
+        Citizen.objects.filter(anonymised_at__isnull=True, created_at__date__lt=cutoff)
+        .exclude(pk__in=recent_enrolment.values("citizen_id"))
+        .exclude(pk__in=recent_contact.values("citizen_id"))
+    )
+    with transaction.atomic():
+        ids = list(stale.select_for_update().values_list("pk", flat=True))
+        if not ids:
+            return 0
+        Citizen.objects.filter(pk__in=ids).update(
+            first_name="",
+            last_name="",
+            cpr=Concat(Value("X"), LPad(Cast("id", CharField()), 9, Value("0"))),
+            anonymised_at=timezone.now(),
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        Contact.objects.filter(citizen_id__in=ids).update(note="")
+        Enrolment.objects.filter(citizen_id__in=ids).update(exempt_reason="")
+        AuditEvent.objects.filter(
+            citizen_id__in=ids, action__in=[AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE]
+        ).update(details={"anonymised": True})
+        audit_log(
+            user=None,
+            citizen=None,
+            action=AuditEvent.Action.UPDATE,
+            details={"retention": {"anonymised": len(ids), "cutoff": cutoff.isoformat(), "years": years}},
+        )
+    return len(ids)

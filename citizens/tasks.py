@@ -17,3 +17,11 @@ from citizens.refresh import refresh_all
 def refresh_all_obligations() -> int:
     """Recompute every citizen's stored obligations with today's date and the current rules."""
     return refresh_all()
+
+
+@shared_task(name="citizens.tasks.anonymise_inactive", autoretry_for=(OperationalError,), max_retries=3)
+def anonymise_inactive() -> int:
+    """Nightly: anonymise citizens with no enrolment and no contact for RETENTION_YEARS."""
+    from citizens.services import citizens_anonymise_inactive
+
+    return citizens_anonymise_inactive()

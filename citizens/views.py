@@ -1,5 +1,9 @@
 """Caseworker pages. Thin: access through selectors, writes through services, rules in the engine."""
 
+import tempfile
+import uuid
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +17,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from catalogue.selectors import current_rulebook
-from citizens import selectors, services
+from citizens import importer, selectors, services
 from citizens.filters import WorklistFilter
 from citizens.forms import (
     AssignForm,
@@ -21,6 +25,7 @@ from citizens.forms import (
     CitizenEditForm,
     ContactForm,
     ExemptForm,
+    ImportForm,
     ReassignForm,
     TransferForm,
 )
@@ -172,6 +177,18 @@ def citizen_detail(request, pk: int):
         ),
     }
     return render(request, "citizens/detail.html", context)
+
+
+def indsigt(request, pk: int):
+    """Everything held about the citizen, printable (data-subject access); audited."""
+    citizen = selectors.citizen_get_for(request.user, pk)
+    services.audit_log(
+        user=request.user, citizen=citizen, action=AuditEvent.Action.EXPORT, details={"kind": "indsigt"}
+    )
+    data = selectors.citizen_indsigt(citizen)
+    return render(
+        request, "citizens/indsigt.html", {"citizen": citizen, "data": data, "today": timezone.localdate()}
+    )
 
 
 @require_POST
@@ -357,3 +374,48 @@ def audit(request):
         "citizens/audit.html",
         {"events": page, "page": page, "errors": errors, "params": request.GET, "query": params.urlencode()},
     )
+
+
+# --- admins: bulk import --------------------------------------------------------------------
+
+IMPORT_DIR = Path(tempfile.gettempdir()) / "kontaktplan-import"
+
+
+def import_caseload(request):
+    """Upload a caseload file: a dry run with a report first, then confirm to import it all."""
+    if not is_admin(request.user):
+        raise PermissionDenied
+    pending = request.session.get("import_pending")
+    if request.method == "POST" and request.POST.get("confirm") == "yes" and pending:
+        path = IMPORT_DIR / pending["token"]
+        request.session.pop("import_pending", None)
+        if not path.exists():
+            messages.error(request, _("Den prøvekørte fil er udløbet. Upload den igen."))
+            return redirect("citizens:import")
+        report, result = importer.run_import(
+            path.read_bytes(), pending["name"], user=request.user, commit=True
+        )
+        path.unlink(missing_ok=True)
+        if result is None:
+            context = {"form": ImportForm(), "report": report}
+            return render(request, "citizens/import.html", context, status=422)
+        messages.success(
+            request,
+            _("Importen er gemt: %(new)d nye borgere, %(upd)d ændrede, %(same)d uændrede.")
+            % {"new": result.created, "upd": result.updated, "same": result.unchanged},
+        )
+        return redirect("citizens:import")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        report, result = importer.run_import(data, upload.name, user=request.user, commit=False)
+        context.update({"report": report, "result": result, "name": upload.name})
+        if result is not None:
+            IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+            token = uuid.uuid4().hex + (".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv")
+            (IMPORT_DIR / token).write_bytes(data)
+            request.session["import_pending"] = {"token": token, "name": upload.name}
+    status = 422 if request.method == "POST" and not context.get("result") else 200
+    return render(request, "citizens/import.html", context, status=status)

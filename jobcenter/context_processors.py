@@ -16,6 +16,7 @@ NAVIGATION = [
     (_("Rapporter"), "reports:capacity", {Role.TEAM_LEADER, Role.ADMIN}),
     (_("Regelsæt"), "catalogue:compare", {Role.ADMIN}),
     (_("Adgangslog"), "citizens:audit", {Role.ADMIN}),
+    (_("Import"), "citizens:import", {Role.ADMIN}),
     (_("Administration"), "admin:index", {Role.ADMIN}),
 ]
 

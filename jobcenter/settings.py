@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_tables2",
     "django_htmx",
@@ -163,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "citizens.tasks.refresh_all_obligations",
         "schedule": timedelta(hours=24),
     },
+    "anonymise-inactive-nightly": {
+        "task": "citizens.tasks.anonymise_inactive",
+        "schedule": timedelta(hours=24),
+    },
     "forecast-nightly": {
         "task": "jobcenter.nightly_forecast",
         "schedule": timedelta(hours=24),
@@ -173,10 +180,46 @@ FORECAST_SPLIT_THRESHOLD = int(os.environ.get("FORECAST_SPLIT_THRESHOLD", "20000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so that an unauthenticated request gets 401 with WWW-Authenticate.
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["jobcenter.api_parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "6000/hour"),
+    },
+    "EXCEPTION_HANDLER": "jobcenter.api_base.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kontaktplan API",
+    "DESCRIPTION": "Borgere, forløb, kontakter, kontaktkrav, regler, økonomi og prognoser. "
+    "CPR-numre er maskerede; brug reveal-cpr (logges).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ContactKindEnum": "citizens.models.KIND_CHOICES",
+        "ObligationStatusEnum": "citizens.models.STATUS_CHOICES",
+        "RuleSetStatusEnum": "catalogue.models.RuleSet.Status",
+        "InitiativeStatusEnum": "catalogue.models.Initiative.Status",
+        "ForecastStatusEnum": "jobcenter.models.ForecastSnapshot.Status",
+    },
+}
+# A request body larger than this is refused (413) by the API and by forms.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
+# Citizens with no enrolment and no contact for this many years are anonymised (nightly).
+RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

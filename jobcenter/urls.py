@@ -21,4 +21,5 @@ urlpatterns = [
     path("regler/", include("catalogue.urls")),
     path("admin/", admin.site.urls),
     path("rapporter/", include("jobcenter.report_urls")),
+    path("api/", include("jobcenter.api_urls")),
 ]

@@ -1,0 +1,405 @@
+"""Bulk import of a caseload from CSV or XLSX: pure parsing and validation, then one DB write.
+
+The file has one header row and these columns (any order; extra columns are refused):
+
+    cpr           ddmmåå-xxxx or 10 digits
+    first_name    fornavn
+    last_name     efternavn
+    team          the team's name, exactly as in Kontaktplan
+    caseworker    username of a caseworker in that team (may be empty)
+    target_group  target group code, e.g. kh-jobparat
+    start         the enrolment's start date, åååå-mm-dd or dd.mm.åååå
+
+CSV is UTF-8 (with or without BOM), separated by ``,`` or ``;``. XLSX uses the first sheet.
+Citizens are matched by CPR number (upsert) and enrolments by (citizen, target group, start), so
+importing the same file again changes nothing. A new target group for a known citizen ends the
+current enrolment the day before, as a transfer does. Every problem is reported as (row, column,
+message) in Danish; with any problem nothing is saved.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from citizens.cpr import CprError, parse_cpr
+
+COLUMNS = ("cpr", "first_name", "last_name", "team", "caseworker", "target_group", "start")
+REQUIRED = ("cpr", "first_name", "last_name", "team", "target_group", "start")
+MAX_NAME = 100
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Række {self.row}, kolonne {self.column or '-'}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CitizenRow:
+    row: int
+    cpr: str
+    first_name: str
+    last_name: str
+    team: str
+    caseworker: str | None
+    target_group: str
+    start: date
+
+
+@dataclass
+class Report:
+    rows: list[CitizenRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Result:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    enrolments_created: int = 0
+    enrolments_ended: int = 0
+    committed: bool = False
+    refresh_scheduled: bool = False
+    touched: list[int] = field(default_factory=list)
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} fejl")
+        self.errors = errors
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_records(data: bytes, filename: str) -> Iterator[tuple[int, dict[str, object]]]:
+    """(row number as the user sees it, {column: value}) for every non-empty row; row 1 is the header.
+
+    Raises ValueError with a Danish message when the file cannot be read at all."""
+    if filename.lower().endswith(".xlsx"):
+        yield from _read_xlsx(data)
+    else:
+        yield from _read_csv(data)
+
+
+def _read_csv(data: bytes) -> Iterator[tuple[int, dict[str, object]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("Filen er ikke UTF-8. Gem den som CSV (UTF-8).") from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        raise ValueError("Filen er tom.")
+    names = [h.strip().lower() for h in header]
+    yield 1, {"__header__": names}
+    for number, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        yield number, {"__values__": values, **dict(zip(names, values, strict=False))}
+
+
+def _read_xlsx(data: bytes) -> Iterator[tuple[int, dict[str, object]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file, not our bug
+        raise ValueError("Filen kan ikke læses som XLSX.") from None
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        raise ValueError("Filen er tom.")
+    names = [str(h or "").strip().lower() for h in header]
+    yield 1, {"__header__": names}
+    for number, values in enumerate(rows, start=2):
+        if not any(v not in (None, "") for v in values):
+            continue
+        yield number, {"__values__": list(values), **dict(zip(names, values, strict=False))}
+    book.close()
+
+
+# --- validation (pure) ----------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("Datoen skal skrives åååå-mm-dd eller dd.mm.åååå.")
+
+
+def _cpr_text(value) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{int(value):010d}"  # Excel drops the leading zero of a number
+    return _text(value)
+
+
+def validate(
+    records: Iterable[tuple[int, dict[str, object]]],
+    *,
+    teams: set[str],
+    caseworkers: dict[str, str],
+    target_groups: set[str],
+) -> Report:
+    """Check every row against the known teams, caseworkers (username -> team) and target groups."""
+    report = Report()
+    seen: dict[str, int] = {}
+    records = iter(records)
+    first = next(records, None)
+    if first is None or "__header__" not in first[1]:
+        report.errors.append(RowError(1, "", "Filen mangler en overskriftsrække."))
+        return report
+    header = first[1]["__header__"]
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c and c not in COLUMNS]
+    for column in missing:
+        report.errors.append(RowError(1, column, "Kolonnen mangler."))
+    for column in unknown:
+        report.errors.append(RowError(1, column, "Ukendt kolonne. Tilladte: " + ", ".join(COLUMNS) + "."))
+    if missing or unknown:
+        return report
+    for number, values in records:
+        errors: list[RowError] = []
+
+        def fail(column: str, message: str, number=number, errors=errors) -> None:
+            errors.append(RowError(number, column, message))
+
+        cpr = ""
+        try:
+            cpr, _born = parse_cpr(_cpr_text(values.get("cpr")))
+        except CprError as exc:
+            fail("cpr", str(exc))
+        else:
+            if cpr in seen:
+                fail("cpr", f"CPR-nummeret står også i række {seen[cpr]}.")
+            else:
+                seen[cpr] = number
+        names = {}
+        for column, label in (("first_name", "Fornavn"), ("last_name", "Efternavn")):
+            names[column] = _text(values.get(column))
+            if not names[column]:
+                fail(column, f"{label} mangler.")
+            elif len(names[column]) > MAX_NAME:
+                fail(column, f"{label} må højst være {MAX_NAME} tegn.")
+        team = _text(values.get("team"))
+        if team not in teams:
+            fail("team", f"Teamet '{team[:60]}' findes ikke." if team else "Team mangler.")
+        caseworker = _text(values.get("caseworker")) or None
+        if caseworker is not None:
+            if caseworker not in caseworkers:
+                fail("caseworker", f"Sagsbehandleren '{caseworker[:60]}' findes ikke.")
+            elif team in teams and caseworkers[caseworker] != team:
+                fail("caseworker", "Sagsbehandleren hører ikke til teamet.")
+        group = _text(values.get("target_group"))
+        if group not in target_groups:
+            fail("target_group", f"Målgruppen '{group[:60]}' findes ikke." if group else "Målgruppe mangler.")
+        start = None
+        try:
+            start = _date(values.get("start"))
+        except ValueError as exc:
+            fail("start", str(exc))
+        if errors:
+            report.errors.extend(errors)
+            continue
+        report.rows.append(
+            CitizenRow(number, cpr, names["first_name"], names["last_name"], team, caseworker, group, start)
+        )
+    return report
+
+
+# --- the write ------------------------------------------------------------------------------
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# Up to this many changed citizens, their obligations are recomputed inside the import's
+# transaction; a larger import leaves it to the Celery refresh task after commit.
+INLINE_REFRESH_LIMIT = 5000
+
+
+def import_rows(
+    rows: list[CitizenRow], *, user=None, commit: bool = False, refresh: str | None = "auto"
+) -> Result:
+    """Upsert the validated rows in one transaction; without `commit` everything is rolled back.
+
+    ``refresh``: "auto" recomputes the obligations of the changed citizens in the transaction when
+    there are few, else schedules the Celery refresh after commit; None leaves it to the caller.
+    Raises ImportRejected (with row numbers) when a row conflicts with what is already stored."""
+    from django.db import transaction
+
+    result = Result()
+    try:
+        with transaction.atomic():
+            touched = _write(rows, user, result)
+            if not commit:
+                raise _DryRun
+            result.touched = touched
+            if refresh == "auto" and touched:
+                if len(touched) <= INLINE_REFRESH_LIMIT:
+                    from citizens.refresh import refresh_citizens
+
+                    refresh_citizens(touched)
+                else:
+                    from citizens.tasks import refresh_all_obligations
+
+                    transaction.on_commit(lambda: refresh_all_obligations.delay())
+                    result.refresh_scheduled = True
+            result.committed = True
+    except _DryRun:
+        pass
+    return result
+
+
+def _write(rows: list[CitizenRow], user, result: Result) -> list[int]:
+    from catalogue.models import TargetGroup
+    from citizens.models import AuditEvent, Citizen, Enrolment
+    from jobcenter.models import StaffMember, Team
+
+    team_ids = dict(Team.objects.values_list("name", "pk"))
+    staff_ids = dict(StaffMember.objects.values_list("user__username", "pk"))
+    group_ids = dict(TargetGroup.objects.values_list("code", "pk"))
+    existing: dict[str, tuple] = {}
+    for chunk in _chunks([r.cpr for r in rows], 5000):
+        for pk, cpr, first, last, team, cw, version in Citizen.objects.filter(cpr__in=chunk).values_list(
+            "pk", "cpr", "first_name", "last_name", "team_id", "caseworker_id", "version"
+        ):
+            existing[cpr] = (pk, first, last, team, cw, version)
+
+    new, changed, audits = [], [], []
+    for r in rows:
+        values = (r.first_name, r.last_name, team_ids[r.team], staff_ids.get(r.caseworker))
+        if r.cpr not in existing:
+            new.append(
+                Citizen(cpr=r.cpr, first_name=values[0], last_name=values[1], team_id=values[2],
+                        caseworker_id=values[3])
+            )
+        elif existing[r.cpr][1:5] != values:
+            pk, *before, version = existing[r.cpr]
+            changed.append(
+                Citizen(pk=pk, first_name=values[0], last_name=values[1], team_id=values[2],
+                        caseworker_id=values[3], version=version + 1)
+            )
+            audits.append(AuditEvent(user=user, citizen_id=pk, action=AuditEvent.Action.UPDATE,
+                                     details={"import": True, "before": [str(v) for v in before]}))
+        else:
+            result.unchanged += 1
+    Citizen.objects.bulk_create(new, batch_size=2000)
+    Citizen.objects.bulk_update(changed, ["first_name", "last_name", "team", "caseworker", "version"],
+                                batch_size=2000)
+    result.created, result.updated = len(new), len(changed)
+    ids = {c.cpr: c.pk for c in new}
+    ids.update({cpr: v[0] for cpr, v in existing.items()})
+    audits.extend(
+        AuditEvent(user=user, citizen_id=c.pk, action=AuditEvent.Action.CREATE, details={"import": True})
+        for c in new
+    )
+
+    # Enrolments: natural key (citizen, target group, start); a new group ends the open one.
+    known_ids = [v[0] for v in existing.values()]
+    keys, open_enrolments = set(), {}
+    for chunk in _chunks(known_ids, 5000):
+        stored = Enrolment.objects.filter(citizen_id__in=chunk)
+        for pk, citizen_id, group_id, start, end in stored.values_list(
+            "pk", "citizen_id", "target_group_id", "start", "end"
+        ):
+            keys.add((citizen_id, group_id, start))
+            if end is None:
+                open_enrolments[citizen_id] = (pk, start)
+    to_create, to_end, conflicts = [], [], []
+    for r in rows:
+        citizen_id, group_id = ids[r.cpr], group_ids[r.target_group]
+        if (citizen_id, group_id, r.start) in keys:
+            continue
+        current = open_enrolments.get(citizen_id)
+        if current is not None:
+            if r.start <= current[1]:
+                conflicts.append(RowError(r.row, "start", "Borgeren har allerede et forløb, der starter "
+                                          f"{current[1]:%d.%m.%Y} eller senere. Starten skal ligge efter."))
+                continue
+            to_end.append(Enrolment(pk=current[0], end=r.start - timedelta(days=1)))
+        to_create.append(Enrolment(citizen_id=citizen_id, target_group_id=group_id, start=r.start))
+    if conflicts:
+        raise ImportRejected(conflicts)
+    Enrolment.objects.bulk_update(to_end, ["end"], batch_size=2000)
+    Enrolment.objects.bulk_create(to_create, batch_size=2000)
+    result.enrolments_created, result.enrolments_ended = len(to_create), len(to_end)
+    AuditEvent.objects.bulk_create(audits, batch_size=2000)
+    touched = {c.pk for c in new} | {c.pk for c in changed} | {e.citizen_id for e in to_create}
+    return sorted(touched)
+
+
+def check_file(data: bytes, filename: str) -> Report:
+    """Read and validate a file against the organisation and target groups in the database."""
+    from catalogue.models import TargetGroup
+    from jobcenter.models import Role, StaffMember, Team
+
+    teams = set(Team.objects.values_list("name", flat=True))
+    caseworkers = {
+        username: team
+        for username, team in StaffMember.objects.filter(
+            role__in=[Role.CASEWORKER, Role.TEAM_LEADER], team__isnull=False
+        ).values_list("user__username", "team__name")
+    }
+    groups = set(TargetGroup.objects.values_list("code", flat=True))
+    try:
+        return validate(read_records(data, filename), teams=teams, caseworkers=caseworkers,
+                        target_groups=groups)
+    except ValueError as exc:
+        return Report(errors=[RowError(0, "", str(exc))])
+
+
+def run_import(
+    data: bytes, filename: str, *, user=None, commit: bool = False
+) -> tuple[Report, Result | None]:
+    """Check the file; if it is clean, import it (or rehearse the import in a rolled-back transaction)."""
+    report = check_file(data, filename)
+    if not report.ok:
+        return report, None
+    try:
+        return report, import_rows(report.rows, user=user, commit=commit)
+    except ImportRejected as exc:
+        report.errors.extend(exc.errors)
+        return report, None
+
+
+def read_path(path: str | Path) -> tuple[bytes, str]:
+    path = Path(path)
+    return path.read_bytes(), path.name

@@ -1,0 +1,59 @@
+"""The API under /api/: v1 endpoints, the OpenAPI schema and its Swagger UI (vendored assets).
+
+The API authenticates itself (session or token), so its views are exempt from the UI's
+LoginRequiredMiddleware, which would redirect a token client to the login page.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from catalogue import api as catalogue_api
+from citizens import api as citizens_api
+from jobcenter import api as jobcenter_api
+from jobcenter.api_base import json_error_response
+
+app_name = "api"
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("citizens", citizens_api.CitizenViewSet, basename="citizen")
+router.register("enrolments", citizens_api.EnrolmentViewSet, basename="enrolment")
+router.register("contacts", citizens_api.ContactViewSet, basename="contact")
+router.register("obligations", citizens_api.ObligationViewSet, basename="obligation")
+router.register("worklist", citizens_api.WorklistViewSet, basename="worklist")
+router.register("audit-events", citizens_api.AuditEventViewSet, basename="audit-event")
+router.register("target-groups", catalogue_api.TargetGroupViewSet, basename="target-group")
+router.register("rule-sets", catalogue_api.RuleSetViewSet, basename="rule-set")
+router.register("contact-rules", catalogue_api.ContactRuleViewSet, basename="contact-rule")
+router.register("cost-assumptions", catalogue_api.CostAssumptionViewSet, basename="cost-assumption")
+router.register("initiatives", catalogue_api.InitiativeViewSet, basename="initiative")
+router.register("investments", catalogue_api.InvestmentViewSet, basename="investment")
+router.register("teams", jobcenter_api.TeamViewSet, basename="team")
+router.register("staff", jobcenter_api.StaffMemberViewSet, basename="staff")
+router.register("forecasts", jobcenter_api.ForecastViewSet, basename="forecast")
+
+
+def _exempt_from_login_middleware(patterns):
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            _exempt_from_login_middleware(pattern.url_patterns)
+        else:
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns
+
+
+def not_found(request, rest=""):
+    """Any other path under /api/ answers in the API's error shape, not with an HTML page."""
+    return json_error_response(404)
+
+
+urlpatterns = _exempt_from_login_middleware(
+    [
+        path("v1/", include(router.urls)),
+        path("schema/", SpectacularAPIView.as_view(), name="schema"),
+        path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+        re_path(r"^(?P<rest>.*)$", not_found),
+    ]
+)
