@@ -4,7 +4,7 @@ Takes the model classes as arguments so that a data migration can pass its histo
 Idempotent: rows are matched on their codes and updated in place.
 """
 
-from catalogue.rulebook import RuleBook
+from catalogue.rulebook import RULE_VALUE_FIELDS, RuleBook
 
 
 def install_rulebook(book: RuleBook, *, TargetGroup, RuleSet, ContactRule) -> None:  # noqa: N803
@@ -42,20 +42,9 @@ def install_rulebook(book: RuleBook, *, TargetGroup, RuleSet, ContactRule) -> No
                 rule_set=rule_set,
                 code=rule.code,
                 defaults={
-                    "target_group": groups[rule.target_group],
-                    "kind": rule.kind,
-                    "count": rule.count,
-                    "window_from_months": rule.window_from_months,
-                    "window_to_months": rule.window_to_months,
-                    "first_deadline_days": rule.first_deadline_days,
-                    "recurring_every_months": rule.recurring_every_months,
-                    "performed_by": rule.performed_by,
+                    **{name: getattr(rule, name) for name in RULE_VALUE_FIELDS},
                     "channels": list(rule.channels),
-                    "quota_pct": rule.quota_pct,
-                    "exemptable": rule.exemptable,
-                    "legal_reference": rule.legal_reference,
-                    "note": rule.note,
-                    "provisional": rule.provisional,
+                    "target_group": groups[rule.target_group],
                     "position": position,
                 },
             )

@@ -94,6 +94,14 @@ class RuleSpec:
     provisional: bool = False
 
 
+# The fields a rule shares with its database row (all but code and target group, which are keys).
+RULE_VALUE_FIELDS = (
+    "kind", "count", "window_from_months", "window_to_months", "first_deadline_days",
+    "recurring_every_months", "performed_by", "channels", "quota_pct", "exemptable",
+    "legal_reference", "note", "provisional",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class TargetGroupSpec:
     code: str

@@ -3,7 +3,7 @@
 from django.db.models import Max
 
 from catalogue.models import ContactRule, RuleSet, TargetGroup
-from catalogue.rulebook import RuleBook, rulebook_from_dict
+from catalogue.rulebook import RULE_VALUE_FIELDS, RuleBook, rulebook_from_dict
 
 _cache: dict[str, object] = {"version": None, "book": None}
 
@@ -28,19 +28,7 @@ def rulebook_as_dict() -> dict:
             {
                 "code": rule.code,
                 "target_group": rule.target_group.code,
-                "kind": rule.kind,
-                "count": rule.count,
-                "window_from_months": rule.window_from_months,
-                "window_to_months": rule.window_to_months,
-                "first_deadline_days": rule.first_deadline_days,
-                "recurring_every_months": rule.recurring_every_months,
-                "performed_by": rule.performed_by,
-                "channels": rule.channels,
-                "quota_pct": rule.quota_pct,
-                "exemptable": rule.exemptable,
-                "legal_reference": rule.legal_reference,
-                "note": rule.note,
-                "provisional": rule.provisional,
+                **{name: getattr(rule, name) for name in RULE_VALUE_FIELDS},
             }
         )
     return {

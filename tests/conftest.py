@@ -36,6 +36,17 @@ def missing_service(name: str, why: str):
     pytest.skip(message)
 
 
+def wait_for(predicate, timeout: float = 30.0):
+    """Poll until `predicate()` is truthy (work done by another process), then return its value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return predicate()
+
+
 def _port_open(url: str) -> bool:
     parsed = urlparse(url)
     try:

@@ -1,4 +1,3 @@
-import time
 import uuid
 
 import pytest
@@ -7,17 +6,7 @@ from django.db import connection
 
 from jobcenter.models import HealthProbe
 from jobcenter.tasks import write_health_probe
-from tests.conftest import missing_service
-
-
-def wait_for(predicate, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    return predicate()
+from tests.conftest import missing_service, wait_for
 
 
 @pytest.mark.services

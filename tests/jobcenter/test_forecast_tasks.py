@@ -1,6 +1,5 @@
 """Forecast tasks: idempotent snapshots, retry on a transient failure, split by team, a real worker."""
 
-import time
 
 import pytest
 from celery.result import EagerResult
@@ -10,7 +9,7 @@ from catalogue.economy import load_demo_economy
 from jobcenter import services
 from jobcenter.models import ForecastSnapshot
 from jobcenter.tasks import nightly_forecast, run_forecast
-from tests.conftest import missing_service
+from tests.conftest import missing_service, wait_for
 from tests.jobcenter.economy_fixtures import ON, make_caseload
 
 SETS = ["lab-2024", "reform-2026"]
@@ -76,14 +75,6 @@ def test_nightly_forecast_covers_every_active_rule_set(alice, bob):
     assert set(snap.rule_sets) >= {"lab-2024", "reform-2026", "lab-2027"}
 
 
-def wait_for(predicate, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    return predicate()
 
 
 @pytest.mark.services
