@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue import rulebook
 from catalogue.models import TargetGroup
+from citizens.cpr import CprError, parse_cpr
 from citizens.models import Contact
 
 
@@ -86,6 +87,14 @@ class CitizenCreateForm(DesignSystemMixin, forms.Form):
         self.fields["team"].queryset = teams
         self.fields["caseworker"].queryset = caseworkers
         self.fields["target_group"].queryset = TargetGroup.objects.order_by("generation", "name_da")
+
+    def clean_cpr(self):
+        """Checked here too, so a wrong CPR number shows with the other fields' errors at once."""
+        try:
+            parse_cpr(self.cleaned_data["cpr"])
+        except CprError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return self.cleaned_data["cpr"]
 
 
 class CitizenEditForm(DesignSystemMixin, forms.Form):
