@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
 from citizens import importer, selectors, services
 from citizens.filters import WorklistFilter
@@ -186,9 +187,14 @@ def indsigt(request, pk: int):
         user=request.user, citizen=citizen, action=AuditEvent.Action.EXPORT, details={"kind": "indsigt"}
     )
     data = selectors.citizen_indsigt(citizen)
-    return render(
-        request, "citizens/indsigt.html", {"citizen": citizen, "data": data, "today": timezone.localdate()}
-    )
+    context = {
+        "citizen": citizen,
+        "data": data,
+        "today": timezone.localdate(),
+        "group_names": dict(TargetGroup.objects.values_list("code", "name_da")),
+        "action_names": dict(AuditEvent.Action.choices),
+    }
+    return render(request, "citizens/indsigt.html", context)
 
 
 @require_POST

@@ -57,3 +57,33 @@ def get(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def dkdatetime(value):
+    """An ISO timestamp (or datetime) as dd.mm.åååå tt:mm in Copenhagen time."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not value:
+        return "–"
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{dkdate(local.date())} {local:%H:%M}"
+
+
+@register.filter
+def label(code, vocabulary):
+    """The Danish label of a stable code: {{ o.status|label:"status" }}."""
+    from catalogue import rulebook
+
+    labels = {
+        "status": rulebook.STATUS_LABELS,
+        "kind": rulebook.KIND_LABELS,
+        "channel": rulebook.CHANNEL_LABELS,
+        "outcome": rulebook.OUTCOME_LABELS,
+        "performer": rulebook.PERFORMER_LABELS,
+    }[vocabulary]
+    return labels.get(code, code)
