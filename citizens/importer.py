@@ -10,9 +10,23 @@ The file has one header row and these columns (any order; extra columns are refu
     target_group  target group code, e.g. kh-jobparat
     start         the enrolment's start date, åååå-mm-dd or dd.mm.åååå
 
+and optionally one contact per row (leave all of them empty on a row without a contact):
+
+    contact_date          the day the contact was held (not in the future, not before ``start``)
+    contact_kind          jobsamtale, opfoelgningssamtale or kontakt
+    contact_channel       fremmoede, telefon, video or digital
+    contact_performed_by  kommune or a-kasse (empty: kommune)
+    contact_outcome       held, absent or cancelled (empty: held)
+    contact_minutes       1-600 (empty: 45 in person, 30 by phone or video, 20 digital)
+
+A citizen may stand on several rows, one contact each, as long as the rows agree on every citizen
+and enrolment column; a repeated row must carry a contact.
+
 CSV is UTF-8 (with or without BOM), separated by ``,`` or ``;``. XLSX uses the first sheet.
-Citizens are matched by CPR number (upsert) and enrolments by (citizen, target group, start), so
-importing the same file again changes nothing. A new target group for a known citizen ends the
+Citizens are matched by CPR number (upsert), enrolments by (citizen, target group, start) and
+contacts by (citizen, date, kind, channel, performed by), so importing the same file again changes
+nothing. A contact that is already stored gets the outcome and minutes the file states; where the
+file leaves them empty the stored ones are kept. A new target group for a known citizen ends the
 current enrolment the day before, as a transfer does. Every problem is reported as (row, column,
 message) in Danish; with any problem nothing is saved.
 """
@@ -26,11 +40,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from catalogue.rulebook import CHANNELS, KINDS, OUTCOMES, PERFORMERS
 from citizens.cpr import CprError, parse_cpr
 
-COLUMNS = ("cpr", "first_name", "last_name", "team", "caseworker", "target_group", "start")
+CITIZEN_COLUMNS = ("cpr", "first_name", "last_name", "team", "caseworker", "target_group", "start")
+CONTACT_COLUMNS = (
+    "contact_date",
+    "contact_kind",
+    "contact_channel",
+    "contact_performed_by",
+    "contact_outcome",
+    "contact_minutes",
+)
+COLUMNS = CITIZEN_COLUMNS + CONTACT_COLUMNS
 REQUIRED = ("cpr", "first_name", "last_name", "team", "target_group", "start")
+# A row with a contact must fill these; the others have defaults.
+CONTACT_REQUIRED = ("contact_date", "contact_kind", "contact_channel")
 MAX_NAME = 100
+MAX_MINUTES = 600
+# Minutes of a contact when the file gives none, as the contact form suggests them.
+DEFAULT_MINUTES = {"fremmoede": 45, "telefon": 30, "video": 30, "digital": 20}
+CONTACT_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -54,11 +84,45 @@ class CitizenRow:
     target_group: str
     start: date
 
+    def values(self) -> tuple:
+        """The citizen and enrolment columns, which every row of one citizen must agree on."""
+        return (self.first_name, self.last_name, self.team, self.caseworker, self.target_group, self.start)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One contact; ``outcome`` and ``minutes`` are None when the file leaves them empty."""
+
+    row: int
+    cpr: str
+    date: date
+    kind: str
+    channel: str
+    performed_by: str
+    outcome: str | None
+    minutes: int | None
+
+    @property
+    def key(self) -> tuple:
+        return (self.cpr, self.date, self.kind, self.channel, self.performed_by)
+
+    @property
+    def outcome_or_default(self) -> str:
+        return self.outcome or "held"
+
+    @property
+    def minutes_or_default(self) -> int:
+        return self.minutes or DEFAULT_MINUTES[self.channel]
+
 
 @dataclass
 class Report:
+    """``rows`` has one entry per citizen (their first row), ``contacts`` one per contact row."""
+
     rows: list[CitizenRow] = field(default_factory=list)
+    contacts: list[ContactRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    lines: int = 0  # data rows read
 
     @property
     def ok(self) -> bool:
@@ -72,6 +136,9 @@ class Result:
     unchanged: int = 0
     enrolments_created: int = 0
     enrolments_ended: int = 0
+    contacts_created: int = 0
+    contacts_updated: int = 0
+    contacts_unchanged: int = 0
     committed: bool = False
     refresh_scheduled: bool = False
     touched: list[int] = field(default_factory=list)
@@ -165,16 +232,120 @@ def _cpr_text(value) -> str:
     return _text(value)
 
 
+def _minutes(value) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel stores every number as a float
+    try:
+        minutes = int(_text(value))
+    except ValueError:
+        raise ValueError("Minutter skal være et helt tal.") from None
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise ValueError(f"Minutter skal være mellem 1 og {MAX_MINUTES}.")
+    return minutes
+
+
+def _code(value, allowed: tuple[str, ...], label: str) -> str:
+    code = _text(value).lower()
+    if code not in allowed:
+        raise ValueError(f"{label} '{_text(value)[:60]}' findes ikke. Tilladte: {', '.join(allowed)}.")
+    return code
+
+
+_COLUMN_LABELS = {
+    "first_name": "fornavn",
+    "last_name": "efternavn",
+    "team": "team",
+    "caseworker": "sagsbehandler",
+    "target_group": "målgruppe",
+    "start": "start",
+    "contact_date": "kontaktdato",
+    "contact_kind": "kontaktform",
+    "contact_channel": "kanal",
+}
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "(tom)"
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    return f"'{str(value)[:60]}'"
+
+
+def _contact(values: dict, number: int, cpr: str, start: date | None, today: date, fail) -> ContactRow | None:
+    """The row's contact, None when it has none or it is wrong (problems go to ``fail``)."""
+    given = {c: _text(values.get(c)) != "" for c in CONTACT_COLUMNS}
+    if not any(given.values()):
+        return None
+    problems: list[str] = []
+
+    def problem(column: str, message: str) -> None:
+        problems.append(column)
+        fail(column, message)
+
+    for column in CONTACT_REQUIRED:
+        if not given[column]:
+            problem(column, f"Kontakten er kun delvist udfyldt: {_COLUMN_LABELS[column]} mangler.")
+    day = None
+    if given["contact_date"]:
+        try:
+            day = _date(values.get("contact_date"))
+        except ValueError as exc:
+            problem("contact_date", str(exc))
+        else:
+            if day > today:
+                problem("contact_date", "Datoen ligger i fremtiden. En kontakt importeres, når den er holdt.")
+            elif start is not None and day < start:
+                problem("contact_date", f"Kontakten ligger før forløbets start ({start:%d.%m.%Y}).")
+    codes: dict[str, str | None] = {}
+    for column, allowed, label, default in (
+        ("contact_kind", KINDS, "Kontaktformen", None),
+        ("contact_channel", CHANNELS, "Kanalen", None),
+        ("contact_performed_by", PERFORMERS, "Udføreren", "kommune"),
+        ("contact_outcome", OUTCOMES, "Udfaldet", None),
+    ):
+        codes[column] = default
+        if given[column]:
+            try:
+                codes[column] = _code(values.get(column), allowed, label)
+            except ValueError as exc:
+                problem(column, str(exc))
+    minutes = None
+    if given["contact_minutes"]:
+        try:
+            minutes = _minutes(values.get("contact_minutes"))
+        except ValueError as exc:
+            problem("contact_minutes", str(exc))
+    if problems:
+        return None
+    return ContactRow(
+        number,
+        cpr,
+        day,
+        codes["contact_kind"],
+        codes["contact_channel"],
+        codes["contact_performed_by"],
+        codes["contact_outcome"],
+        minutes,
+    )
+
+
 def validate(
     records: Iterable[tuple[int, dict[str, object]]],
     *,
     teams: set[str],
     caseworkers: dict[str, str],
     target_groups: set[str],
+    today: date | None = None,
 ) -> Report:
-    """Check every row against the known teams, caseworkers (username -> team) and target groups."""
+    """Check every row against the known teams, caseworkers (username -> team) and target groups.
+
+    ``today`` (default: the system date) is the last day a contact may be dated."""
+    today = today or date.today()
     report = Report()
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # CPR -> first row with that CPR
+    citizens: dict[str, CitizenRow] = {}  # CPR -> the citizen as its first valid row states it
+    contact_rows: dict[tuple, int] = {}  # contact key -> row
     records = iter(records)
     first = next(records, None)
     if first is None or "__header__" not in first[1]:
@@ -185,11 +356,18 @@ def validate(
     unknown = [c for c in header if c and c not in COLUMNS]
     for column in missing:
         report.errors.append(RowError(1, column, "Kolonnen mangler."))
+    if any(c in header for c in CONTACT_COLUMNS):
+        for column in CONTACT_REQUIRED:
+            if column not in header:
+                missing.append(column)
+                report.errors.append(RowError(1, column, "Kolonnen mangler. Kontakter kræver "
+                                              + ", ".join(CONTACT_REQUIRED) + "."))
     for column in unknown:
         report.errors.append(RowError(1, column, "Ukendt kolonne. Tilladte: " + ", ".join(COLUMNS) + "."))
     if missing or unknown:
         return report
     for number, values in records:
+        report.lines += 1
         errors: list[RowError] = []
 
         def fail(column: str, message: str, number=number, errors=errors) -> None:
@@ -201,10 +379,7 @@ def validate(
         except CprError as exc:
             fail("cpr", str(exc))
         else:
-            if cpr in seen:
-                fail("cpr", f"CPR-nummeret står også i række {seen[cpr]}.")
-            else:
-                seen[cpr] = number
+            seen.setdefault(cpr, number)
         names = {}
         for column, label in (("first_name", "Fornavn"), ("last_name", "Efternavn")):
             names[column] = _text(values.get(column))
@@ -229,12 +404,35 @@ def validate(
             start = _date(values.get("start"))
         except ValueError as exc:
             fail("start", str(exc))
+        contact = _contact(values, number, cpr, start, today, fail)
+        if cpr and seen.get(cpr, number) != number:
+            if contact is None and not any(e.column.startswith("contact_") for e in errors):
+                fail("cpr", f"CPR-nummeret står også i række {seen[cpr]}. "
+                     "En gentaget række skal have en kontakt.")
+        if contact is not None:
+            if contact.key in contact_rows:
+                fail("contact_date", f"Samme kontakt (dato, kontaktform, kanal og udfører) står også i "
+                     f"række {contact_rows[contact.key]}.")
+            else:
+                contact_rows[contact.key] = number
         if errors:
             report.errors.extend(errors)
             continue
-        report.rows.append(
-            CitizenRow(number, cpr, names["first_name"], names["last_name"], team, caseworker, group, start)
-        )
+        row = CitizenRow(number, cpr, names["first_name"], names["last_name"], team, caseworker, group, start)
+        earlier = citizens.get(cpr)
+        if earlier is None:
+            citizens[cpr] = row
+            report.rows.append(row)
+        elif earlier.values() != row.values():
+            for column, before, now in zip(CITIZEN_COLUMNS[1:], earlier.values(), row.values(), strict=True):
+                if before != now:
+                    fail(column, f"Borgeren står også i række {earlier.row} med {_COLUMN_LABELS[column]} "
+                         f"{_show(before)}, her {_show(now)}. Rækker for samme borger skal være ens "
+                         "i borger- og forløbskolonnerne.")
+            report.errors.extend(errors)
+            continue
+        if contact is not None:
+            report.contacts.append(contact)
     return report
 
 
@@ -256,9 +454,14 @@ INLINE_REFRESH_LIMIT = 5000
 
 
 def import_rows(
-    rows: list[CitizenRow], *, user=None, commit: bool = False, refresh: str | None = "auto"
+    rows: list[CitizenRow],
+    *,
+    contacts: Iterable[ContactRow] = (),
+    user=None,
+    commit: bool = False,
+    refresh: str | None = "auto",
 ) -> Result:
-    """Upsert the validated rows in one transaction; without `commit` everything is rolled back.
+    """Upsert the validated citizens and contacts in one transaction; without `commit` it is rolled back.
 
     ``refresh``: "auto" recomputes the obligations of the changed citizens in the transaction when
     there are few, else schedules the Celery refresh after commit; None leaves it to the caller.
@@ -268,7 +471,7 @@ def import_rows(
     result = Result()
     try:
         with transaction.atomic():
-            touched = _write(rows, user, result)
+            touched = _write(rows, list(contacts), user, result)
             if not commit:
                 raise _DryRun
             result.touched = touched
@@ -288,7 +491,7 @@ def import_rows(
     return result
 
 
-def _write(rows: list[CitizenRow], user, result: Result) -> list[int]:
+def _write(rows: list[CitizenRow], contacts: list[ContactRow], user, result: Result) -> list[int]:
     from catalogue.models import TargetGroup
     from citizens.models import AuditEvent, Citizen, Enrolment
     from jobcenter.models import StaffMember, Team
@@ -361,13 +564,70 @@ def _write(rows: list[CitizenRow], user, result: Result) -> list[int]:
     Enrolment.objects.bulk_update(to_end, ["end"], batch_size=2000)
     Enrolment.objects.bulk_create(to_create, batch_size=2000)
     result.enrolments_created, result.enrolments_ended = len(to_create), len(to_end)
+    contacted = _write_contacts(contacts, ids, known_ids, audits, user, result)
     AuditEvent.objects.bulk_create(audits, batch_size=2000)
-    touched = {c.pk for c in new} | {c.pk for c in changed} | {e.citizen_id for e in to_create}
+    touched = {c.pk for c in new} | {c.pk for c in changed} | {e.citizen_id for e in to_create} | contacted
     return sorted(touched)
+
+
+def _write_contacts(
+    contacts: list[ContactRow], ids: dict[str, int], known_ids: list[int], audits: list, user, result: Result
+) -> set[int]:
+    """Upsert contacts by (citizen, date, kind, channel, performed by); returns the citizens changed.
+
+    Only the stored contacts of citizens that were already known can match (a new citizen has none).
+    Where several stored contacts share a key (registered twice by hand), the oldest is matched."""
+    from citizens.models import AuditEvent, Contact
+
+    if not contacts:
+        return set()
+    stored: dict[tuple, tuple[int, str, int]] = {}
+    in_file = {ids[c.cpr] for c in contacts}
+    for chunk in _chunks([pk for pk in known_ids if pk in in_file], 5000):
+        for pk, citizen_id, day, kind, channel, performer, outcome, minutes in (
+            Contact.objects.filter(citizen_id__in=chunk)
+            .order_by("-pk")
+            .values_list("pk", "citizen_id", "date", "kind", "channel", "performed_by", "outcome", "minutes")
+        ):
+            stored[(citizen_id, day, kind, channel, performer)] = (pk, outcome, minutes)
+    to_create, to_update = [], []
+    for c in contacts:
+        citizen_id = ids[c.cpr]
+        match = stored.get((citizen_id, c.date, c.kind, c.channel, c.performed_by))
+        if match is None:
+            to_create.append(
+                Contact(citizen_id=citizen_id, date=c.date, kind=c.kind, channel=c.channel,
+                        performed_by=c.performed_by, outcome=c.outcome_or_default,
+                        minutes=c.minutes_or_default)
+            )
+            continue
+        pk, outcome, minutes = match
+        wanted = (c.outcome or outcome, c.minutes or minutes)
+        if wanted == (outcome, minutes):
+            result.contacts_unchanged += 1
+        else:
+            to_update.append(Contact(pk=pk, citizen_id=citizen_id, outcome=wanted[0], minutes=wanted[1]))
+    for batch in _chunks(to_create, CONTACT_BATCH):
+        Contact.objects.bulk_create(batch)
+    Contact.objects.bulk_update(to_update, ["outcome", "minutes"], batch_size=2000)
+    result.contacts_created, result.contacts_updated = len(to_create), len(to_update)
+    by_citizen: dict[int, dict[str, list[int]]] = {}
+    for label, items in (("created", to_create), ("updated", to_update)):
+        for contact in items:
+            changes = by_citizen.setdefault(contact.citizen_id, {"created": [], "updated": []})
+            changes[label].append(contact.pk)
+    audits.extend(
+        AuditEvent(user=user, citizen_id=citizen_id, action=AuditEvent.Action.CONTACT,
+                   details={"import": True, "contacts": changes})
+        for citizen_id, changes in by_citizen.items()
+    )
+    return set(by_citizen)
 
 
 def check_file(data: bytes, filename: str) -> Report:
     """Read and validate a file against the organisation and target groups in the database."""
+    from django.utils import timezone
+
     from catalogue.models import TargetGroup
     from jobcenter.models import Role, StaffMember, Team
 
@@ -381,7 +641,7 @@ def check_file(data: bytes, filename: str) -> Report:
     groups = set(TargetGroup.objects.values_list("code", flat=True))
     try:
         return validate(read_records(data, filename), teams=teams, caseworkers=caseworkers,
-                        target_groups=groups)
+                        target_groups=groups, today=timezone.localdate())
     except ValueError as exc:
         return Report(errors=[RowError(0, "", str(exc))])
 
@@ -394,7 +654,7 @@ def run_import(
     if not report.ok:
         return report, None
     try:
-        return report, import_rows(report.rows, user=user, commit=commit)
+        return report, import_rows(report.rows, contacts=report.contacts, user=user, commit=commit)
     except ImportRejected as exc:
         report.errors.extend(exc.errors)
         return report, None

@@ -407,8 +407,10 @@ def import_caseload(request):
             return render(request, "citizens/import.html", context, status=422)
         messages.success(
             request,
-            _("Importen er gemt: %(new)d nye borgere, %(upd)d ændrede, %(same)d uændrede.")
-            % {"new": result.created, "upd": result.updated, "same": result.unchanged},
+            _("Importen er gemt: %(new)d nye borgere, %(upd)d ændrede, %(same)d uændrede, "
+              "%(contacts)d nye kontakter.")
+            % {"new": result.created, "upd": result.updated, "same": result.unchanged,
+               "contacts": result.contacts_created},
         )
         return redirect("citizens:import")
     form = ImportForm(request.POST or None, request.FILES or None)

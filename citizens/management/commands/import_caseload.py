@@ -11,7 +11,9 @@ from citizens.importer import read_path, run_import
 class Command(BaseCommand):
     help = (
         "Importér en sagsstamme fra CSV eller XLSX (kolonner: cpr, first_name, last_name, team, "
-        "caseworker, target_group, start). Uden --commit er det en prøvekørsel; med --commit "
+        "caseworker, target_group, start; valgfrit én kontakt pr. række: contact_date, contact_kind, "
+        "contact_channel, contact_performed_by, contact_outcome, contact_minutes). "
+        "Uden --commit er det en prøvekørsel; med --commit "
         "importeres alt eller intet."
     )
 
@@ -38,13 +40,18 @@ class Command(BaseCommand):
         if options["verbosity"] >= 2:
             for row in report.rows:
                 self.stdout.write(f"Række {row.row}: ok ({row.cpr[:6]}-xxxx, {row.target_group})")
+            for contact in report.contacts:
+                self.stdout.write(f"Række {contact.row}: ok ({contact.cpr[:6]}-xxxx, {contact.kind} "
+                                  f"{contact.date:%d.%m.%Y})")
         if result is None:
             raise CommandError(f"{len(report.errors)} fejl i {name}. Intet er gemt.")
         verb = "Importeret" if result.committed else "Prøvekørsel (intet gemt)"
         self.stdout.write(
-            f"{verb}: {len(report.rows)} rækker, {result.created} nye borgere, {result.updated} ændrede, "
+            f"{verb}: {report.lines} rækker, {result.created} nye borgere, {result.updated} ændrede, "
             f"{result.unchanged} uændrede, {result.enrolments_created} nye forløb, "
-            f"{result.enrolments_ended} afsluttede forløb ({elapsed:.1f} s)."
+            f"{result.enrolments_ended} afsluttede forløb, {result.contacts_created} nye kontakter, "
+            f"{result.contacts_updated} ændrede kontakter, {result.contacts_unchanged} uændrede kontakter "
+            f"({elapsed:.1f} s)."
         )
         if result.refresh_scheduled:
             self.stdout.write("Borgernes kontaktkrav genberegnes nu i baggrunden (Celery).")
