@@ -87,6 +87,9 @@ def _citizen_filter(citizen_ids: list[int], field: str = "citizen_id") -> dict:
 def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
     wanted = set(citizen_ids)
     scope = _citizen_filter(citizen_ids)
+    # Lock the citizens (in id order, as every writer does) so that a contact saved meanwhile
+    # cannot be lost between reading the contacts and writing the obligations.
+    list(Citizen.objects.select_for_update().filter(id__in=citizen_ids).order_by("id").values_list("id"))
     group_codes = dict(TargetGroup.objects.values_list("id", "code"))
     enrolments = [
         row
@@ -158,9 +161,7 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
         if (due, status) != (old_due, old_status):
             enrolment_rows.append((pk, due, status))
 
-    Obligation.objects.filter(
-        **_citizen_filter(citizen_ids, "enrolment__citizen_id"), enrolment__citizen_id__in=citizen_ids
-    ).delete()
+    Obligation.objects.filter(enrolment_id__in=[row[0] for row in enrolments]).delete()
     Obligation.objects.bulk_create(new_obligations, batch_size=5000)
     update_rows(Enrolment, ["next_due", "next_status"], enrolment_rows)
 

@@ -28,3 +28,14 @@ def test_a_second_refresh_on_the_same_day_changes_nothing(alice, teams):
     refresh_citizens([citizen.pk])
     after = Citizen.objects.filter(pk=citizen.pk).values().get()
     assert before == after
+
+
+def test_refreshing_citizens_far_apart_works(alice, teams):
+    """Sparse ids (an import touching old and new citizens) are read with IN, not as a range."""
+    citizens = [make_citizen(teams[0], alice) for _ in range(5)]
+    first, last = citizens[0], citizens[-1]
+    Citizen.objects.update(next_due=None, next_status="")
+    refresh_citizens([first.pk, last.pk])
+    statuses = dict(Citizen.objects.values_list("pk", "next_status"))
+    assert statuses[first.pk] == statuses[last.pk] == "overdue"
+    assert all(statuses[c.pk] == "" for c in citizens[1:-1])  # not touched
