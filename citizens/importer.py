@@ -42,6 +42,7 @@ from pathlib import Path
 
 from catalogue.rulebook import CHANNELS, KINDS, OUTCOMES, PERFORMERS
 from citizens.cpr import CprError, parse_cpr
+from citizens.obligations import start_window
 
 CITIZEN_COLUMNS = ("cpr", "first_name", "last_name", "team", "caseworker", "target_group", "start")
 CONTACT_COLUMNS = (
@@ -404,6 +405,11 @@ def validate(
             start = _date(values.get("start"))
         except ValueError as exc:
             fail("start", str(exc))
+        else:
+            earliest, latest = start_window(today)
+            if not earliest <= start <= latest:
+                fail("start", f"Startdatoen skal ligge mellem {earliest:%d.%m.%Y} og {latest:%d.%m.%Y}.")
+                start = None
         contact = _contact(values, number, cpr, start, today, fail)
         if cpr and seen.get(cpr, number) != number:
             if contact is None and not any(e.column.startswith("contact_") for e in errors):

@@ -60,6 +60,15 @@ ACTIVE_STATUSES = ("overdue", "due_soon", "open")
 EXEMPTION_LIMIT = 0.25
 
 
+EARLIEST_START = date(2000, 1, 1)
+
+
+def start_window(today: date) -> tuple[date, date]:
+    """The course starts the product accepts: from 2000 to a year ahead. Far-off dates are typing
+    errors, and the engine's date arithmetic must stay inside the calendar."""
+    return EARLIEST_START, today + timedelta(days=366)
+
+
 def add_months(d: date, months: int) -> date:
     """``d`` plus whole calendar months, clamped to the month end (31 Jan + 1 = 28/29 Feb)."""
     y, m0 = divmod(d.year * 12 + d.month - 1 + months, 12)

@@ -5,6 +5,7 @@ everyone (the passing of time turns open obligations into due-soon and overdue o
 Works in chunks with a fixed number of queries per chunk, so it scales to a million citizens.
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -19,6 +20,7 @@ from citizens.bulk import update_rows
 from citizens.models import Citizen, Contact, Enrolment, Obligation
 from citizens.obligations import ContactFacts, EnrolmentFacts, evaluate, next_due
 
+logger = logging.getLogger(__name__)
 OPEN_STATUSES = ("overdue", "due_soon", "open")
 CHUNK = 2000
 
@@ -127,12 +129,17 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
         active = start <= on and (end is None or end >= on)
         due, status = None, ""
         if active or start > on:
-            results = evaluate(
-                book,
-                EnrolmentFacts(group_codes[group_id], start, end, exempt, work_obligation),
-                contacts_by_citizen.get(citizen_id, ()),
-                on,
-            )
+            try:
+                results = evaluate(
+                    book,
+                    EnrolmentFacts(group_codes[group_id], start, end, exempt, work_obligation),
+                    contacts_by_citizen.get(citizen_id, ()),
+                    on,
+                )
+            except (ValueError, OverflowError):
+                # One impossible enrolment must not stop the nightly run for everyone else.
+                logger.exception("Kontaktkrav kunne ikke beregnes for forløb %s", pk)
+                continue
             new_obligations.extend(
                 Obligation(
                     enrolment_id=pk,

@@ -3,19 +3,20 @@
 Bad input raises ValidationError with a Danish message per field, before anything is saved.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, F, Min, Q, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
-from citizens.cpr import CprError, parse_cpr
+from citizens.cpr import CprError, mask_cpr, parse_cpr
 from citizens.models import AuditEvent, Citizen, Contact, Enrolment
+from citizens.obligations import start_window
 from citizens.refresh import refresh_citizens
 from jobcenter.models import StaffMember, Team
 
@@ -34,6 +35,31 @@ def _staff(user) -> StaffMember | None:
     return getattr(user, "staff_member", None)
 
 
+def _lock(citizen: Citizen) -> None:
+    """Serialise writes about one citizen (and the refresh that follows) inside a transaction."""
+    Citizen.objects.select_for_update().filter(pk=citizen.pk).values_list("pk").get()
+
+
+def check_start(start: date, field: str = "start") -> None:
+    earliest, latest = start_window(timezone.localdate())
+    if not earliest <= start <= latest:
+        raise ValidationError(
+            {field: f"Startdatoen skal ligge mellem {earliest:%d.%m.%Y} og {latest:%d.%m.%Y}."}
+        )
+
+
+def enrolment_active_on(citizen: Citizen, on: date | None = None) -> Enrolment | None:
+    """The enrolment running on `on` (today): started, and not ended before it."""
+    on = on or timezone.localdate()
+    return (
+        citizen.enrolments.filter(start__lte=on)
+        .exclude(end__lt=on)
+        .select_related("target_group")
+        .order_by("-start")
+        .first()
+    )
+
+
 def contact_register(
     *,
     user,
@@ -47,18 +73,19 @@ def contact_register(
     performed_by: str = "kommune",
 ) -> Contact:
     today = timezone.localdate()
-    if date > today:
-        raise ValidationError(
-            {"date": "Datoen ligger i fremtiden. En kontakt registreres, når den er holdt."}
-        )
-    first_start = citizen.enrolments.aggregate(first=Min("start"))["first"]
-    if first_start is None:
-        raise ValidationError({"date": "Borgeren har intet forløb, så kontakten kan ikke registreres."})
-    if date < first_start:
-        raise ValidationError(
-            {"date": f"Datoen ligger før borgerens første forløb startede ({first_start:%d.%m.%Y})."}
-        )
     with transaction.atomic():
+        _lock(citizen)
+        if date > today:
+            raise ValidationError(
+                {"date": "Datoen ligger i fremtiden. En kontakt registreres, når den er holdt."}
+            )
+        first_start = citizen.enrolments.aggregate(first=Min("start"))["first"]
+        if first_start is None:
+            raise ValidationError({"date": "Borgeren har intet forløb, så kontakten kan ikke registreres."})
+        if date < first_start:
+            raise ValidationError(
+                {"date": f"Datoen ligger før borgerens første forløb startede ({first_start:%d.%m.%Y})."}
+            )
         contact = Contact(
             citizen=citizen,
             date=date,
@@ -113,16 +140,21 @@ def citizen_create(
     start: date,
 ) -> Citizen:
     digits = normalise_cpr(cpr)
+    check_start(start)
     if caseworker is not None and caseworker.team_id != team.pk:
         raise ValidationError({"caseworker": "Sagsbehandleren hører ikke til det valgte team."})
     with transaction.atomic():
-        citizen = Citizen.objects.create(
-            cpr=digits,
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-            team=team,
-            caseworker=caseworker,
-        )
+        try:
+            with transaction.atomic():
+                citizen = Citizen.objects.create(
+                    cpr=digits,
+                    first_name=first_name.strip(),
+                    last_name=last_name.strip(),
+                    team=team,
+                    caseworker=caseworker,
+                )
+        except IntegrityError:  # created by someone else a moment ago
+            raise ValidationError({"cpr": "Der findes allerede en borger med dette CPR-nummer."}) from None
         Enrolment.objects.create(citizen=citizen, target_group=target_group, start=start)
         audit_log(
             user=user,
@@ -142,11 +174,16 @@ def citizen_create(
     return citizen
 
 
+def _logged(name: str, value) -> str:
+    """A value as the audit log keeps it: CPR numbers masked, like everywhere else."""
+    return mask_cpr(value) if name == "cpr" else str(value)
+
+
 def citizen_update(*, user, citizen: Citizen, version: int, **changes) -> Citizen:
     """Save changed fields only if nobody saved the citizen since `version` was read."""
     if "cpr" in changes:
         changes["cpr"] = normalise_cpr(changes["cpr"], exclude_pk=citizen.pk)
-    before = {name: str(getattr(citizen, name)) for name in changes}
+    before = {name: _logged(name, getattr(citizen, name)) for name in changes}
     with transaction.atomic():
         updated = Citizen.objects.filter(pk=citizen.pk, version=version).update(
             version=F("version") + 1, updated_at=timezone.now(), **changes
@@ -154,7 +191,7 @@ def citizen_update(*, user, citizen: Citizen, version: int, **changes) -> Citize
         if not updated:
             raise StaleEdit()
         citizen.refresh_from_db()
-        after = {name: str(getattr(citizen, name)) for name in changes}
+        after = {name: _logged(name, getattr(citizen, name)) for name in changes}
         audit_log(
             user=user,
             citizen=citizen,
@@ -164,26 +201,20 @@ def citizen_update(*, user, citizen: Citizen, version: int, **changes) -> Citize
     return citizen
 
 
-def current_enrolment(citizen: Citizen) -> Enrolment | None:
-    return citizen.enrolments.filter(end__isnull=True).order_by("-start").first()
-
-
 def enrolment_transfer(*, user, citizen: Citizen, target_group: TargetGroup, start: date) -> Enrolment:
-    """End the current enrolment the day before `start` and start a new one in another group."""
-    current = current_enrolment(citizen)
-    if current is not None:
-        if current.target_group_id == target_group.pk:
-            raise ValidationError({"target_group": "Borgeren er allerede i denne målgruppe."})
-        if start <= current.start:
-            raise ValidationError(
-                {
-                    "start": "Den nye målgruppe skal starte efter det nuværende forløb "
-                    f"({current.start:%d.%m.%Y})."
-                }
-            )
+    """End the open enrolment the day before `start` and start a new one in another group."""
+    check_start(start)
     with transaction.atomic():
+        _lock(citizen)
+        current = citizen.enrolments.filter(end__isnull=True).order_by("-start").first()
+        if current is not None and current.target_group_id == target_group.pk:
+            raise ValidationError({"target_group": "Borgeren er allerede i denne målgruppe."})
+        if citizen.enrolments.filter(start__gte=start).exists():
+            raise ValidationError(
+                {"start": "Borgeren har allerede et forløb, der starter den dag eller senere."}
+            )
         if current is not None:
-            current.end = start - timezone.timedelta(days=1)
+            current.end = start - timedelta(days=1)
             current.save(update_fields=["end"])
         new = Enrolment.objects.create(citizen=citizen, target_group=target_group, start=start)
         audit_log(
@@ -200,22 +231,38 @@ def enrolment_transfer(*, user, citizen: Citizen, target_group: TargetGroup, sta
 
 
 def exemptable_group_codes(on: date) -> set[str]:
-    """Groups whose rules in force on `on` may be waived by the 25 % exemption."""
+    """Groups (of either generation) whose rules in force on `on` the 25 % exemption may waive.
+
+    Uses the rule book's group mapping, as the engine does: under lab-2027 a pre-2027 group is
+    exemptable when the 2027 group it maps to is.
+    """
     book = current_rulebook()
     rule_set = book.in_force(on)
     if rule_set is None:
         return set()
-    return {rule.target_group for rule in rule_set.rules if rule.exemptable}
+    return {
+        group.code
+        for group in book.target_groups
+        if any(rule.exemptable for rule in book.rules_for(rule_set, group.code))
+    }
+
+
+def _exemption_pool(on: date):
+    return (
+        Enrolment.objects.filter(
+            start__lte=on, target_group__code__in=exemptable_group_codes(on), work_obligation=False
+        )
+        .exclude(end__lt=on)
+        .exclude(citizen__anonymised_at__isnull=False)
+    )
 
 
 def exemption_usage(on: date | None = None) -> dict:
     """The municipality's use of the 25 % exemption among active enrolments it can apply to."""
     on = on or timezone.localdate()
-    active = Enrolment.objects.filter(
-        start__lte=on, target_group__code__in=exemptable_group_codes(on), work_obligation=False
-    ).exclude(end__lt=on)
-    eligible = active.count()
-    exempt = active.filter(exempt=True).count()
+    pool = _exemption_pool(on)
+    eligible = pool.count()
+    exempt = pool.filter(exempt=True).count()
     share = exempt / eligible if eligible else 0.0
     return {
         "exempt": exempt,
@@ -226,22 +273,36 @@ def exemption_usage(on: date | None = None) -> dict:
     }
 
 
+def _serialise_exemptions() -> None:
+    """One lock for the whole municipality's exemption count: two caseworkers cannot both take
+    the last place. PostgreSQL: a transaction advisory lock; SQLite locks the database on write."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EXEMPTION_LOCK])
+
+
+EXEMPTION_LOCK = 25_2026  # an arbitrary, fixed advisory-lock key
+
+
 def enrolment_mark_exempt(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Skriv en begrundelse for fritagelsen."})
-    if enrolment.work_obligation:
-        raise ValidationError({"reason": "Borgere med arbejdspligt kan ikke fritages (LAB kap. 16 a)."})
-    if enrolment.exempt:
-        raise ValidationError({"reason": "Forløbet er allerede fritaget."})
     on = timezone.localdate()
-    if enrolment.target_group.code not in exemptable_group_codes(on):
-        raise ValidationError(
-            {"reason": "25 %-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu."}
-        )
     with transaction.atomic():
-        # Lock the enrolments counted, so that two caseworkers cannot both take the last place.
-        list(Enrolment.objects.select_for_update().filter(exempt=True).values_list("pk", flat=True))
+        _serialise_exemptions()
+        _lock(enrolment.citizen)
+        enrolment = Enrolment.objects.select_related("target_group", "citizen").get(pk=enrolment.pk)
+        if enrolment.work_obligation:
+            raise ValidationError({"reason": "Borgere med arbejdspligt kan ikke fritages (LAB kap. 16 a)."})
+        if enrolment.exempt:
+            raise ValidationError({"reason": "Forløbet er allerede fritaget."})
+        if not (enrolment.start <= on and (enrolment.end is None or enrolment.end >= on)):
+            raise ValidationError({"reason": "Kun et forløb, der løber i dag, kan fritages."})
+        if enrolment.target_group.code not in exemptable_group_codes(on):
+            raise ValidationError(
+                {"reason": "25 %-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu."}
+            )
         usage = exemption_usage(on)
         if usage["room"] < 1:
             raise ValidationError(

@@ -148,13 +148,11 @@ def citizen_detail(request, pk: int):
         for c in contacts
     ]
     obligations = []
-    for enrolment in enrolments:
-        if enrolment.start > today and enrolment.end is None:
-            continue
+    for enrolment in enrolments:  # upcoming ones too: their obligations are on the worklist already
         obligations.append(
             (enrolment, evaluate(book, enrolment_facts(enrolment, enrolment.target_group.code), facts, today))
         )
-    current = services.current_enrolment(citizen)
+    current = services.enrolment_active_on(citizen)
     context = {
         "citizen": citizen,
         "enrolments": enrolments,
@@ -245,7 +243,7 @@ def transfer(request, pk: int):
 
 def exempt(request, pk: int):
     def apply(citizen, data):
-        enrolment = services.current_enrolment(citizen)
+        enrolment = services.enrolment_active_on(citizen)
         if enrolment is None:
             raise ValidationError({"reason": _("Borgeren har intet aktivt forløb.")})
         services.enrolment_mark_exempt(user=request.user, enrolment=enrolment, reason=data["reason"])
@@ -407,10 +405,16 @@ def import_caseload(request):
             return render(request, "citizens/import.html", context, status=422)
         messages.success(
             request,
-            _("Importen er gemt: %(new)d nye borgere, %(upd)d ændrede, %(same)d uændrede, "
-              "%(contacts)d nye kontakter.")
-            % {"new": result.created, "upd": result.updated, "same": result.unchanged,
-               "contacts": result.contacts_created},
+            _(
+                "Importen er gemt: %(new)d nye borgere, %(upd)d ændrede, %(same)d uændrede, "
+                "%(contacts)d nye kontakter."
+            )
+            % {
+                "new": result.created,
+                "upd": result.updated,
+                "same": result.unchanged,
+                "contacts": result.contacts_created,
+            },
         )
         return redirect("citizens:import")
     form = ImportForm(request.POST or None, request.FILES or None)

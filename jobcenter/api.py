@@ -11,6 +11,7 @@ from catalogue.models import RuleSet, TargetGroup
 from jobcenter.api_base import ErrorSerializer, IsTeamLeaderOrAdmin, StrictSerializer
 from jobcenter.models import ForecastSnapshot, Role, StaffMember, Team
 from jobcenter.perms import is_admin, teams_visible_to
+from jobcenter.report_data import scoped_result
 from jobcenter.services import HORIZONS, forecast_request
 from jobcenter.tasks import run_forecast
 
@@ -39,12 +40,33 @@ class ForecastSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ForecastSnapshot
-        fields = ["id", "url", "rule_sets", "on", "months", "inflow", "status", "progress", "error",
-                  "created_at", "finished_at", "result"]
+        fields = [
+            "id",
+            "url",
+            "rule_sets",
+            "on",
+            "months",
+            "inflow",
+            "status",
+            "progress",
+            "error",
+            "created_at",
+            "finished_at",
+            "result",
+        ]
         read_only_fields = fields
 
     def get_url(self, snapshot) -> str:
         return reverse("api:forecast-detail", kwargs={"pk": snapshot.pk})
+
+    def to_representation(self, snapshot):
+        data = super().to_representation(snapshot)
+        request = self.context.get("request")
+        if "result" in data and request is not None and not is_admin(request.user):
+            teams = set(teams_visible_to(request.user).values_list("pk", flat=True))
+            staff = set(StaffMember.objects.filter(team__in=teams).values_list("pk", flat=True))
+            data["result"] = scoped_result(data["result"], teams, staff)
+        return data
 
 
 class ForecastSummarySerializer(ForecastSerializer):

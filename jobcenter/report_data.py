@@ -40,6 +40,23 @@ def only_teams(f: fc.Forecast, team_ids: set[int] | None) -> fc.Forecast:
     return fc.Forecast(f.rule_set, f.months, {k: f.contacts[k] for k in keep}, {k: f.hours[k] for k in keep})
 
 
+def scoped_result(result: dict, team_ids: set[int] | None, caseworker_ids: set[int]) -> dict:
+    """A stored forecast result as a user may see it: rows, teams and caseworkers of their own teams
+    only (None = everything). Municipality totals by target group carry no names and stay."""
+    if team_ids is None or not result:
+        return result
+    scoped = dict(result)
+    scoped["sets"] = {
+        code: {**data, "rows": [row for row in data["rows"] if row[0] in team_ids]}
+        for code, data in result.get("sets", {}).items()
+    }
+    scoped["teams"] = {k: v for k, v in result.get("teams", {}).items() if int(k) in team_ids}
+    scoped["caseworkers"] = {
+        k: v for k, v in result.get("caseworkers", {}).items() if int(k) in caseworker_ids
+    }
+    return scoped
+
+
 def group_names() -> dict[str, str]:
     return dict(TargetGroup.objects.values_list("code", "name_da"))
 

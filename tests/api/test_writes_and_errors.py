@@ -187,8 +187,13 @@ def test_forecast_post_answers_202_with_job_url(lea, django_capture_on_commit_ca
 
 def test_rule_set_write_validates_like_admin(ada):
     api = api_for(ada)
-    bad = {"code": "lokal-y", "name": "Lokal", "kind": "local", "valid_from": "2027-01-01",
-           "valid_to": "2026-01-01"}
+    bad = {
+        "code": "lokal-y",
+        "name": "Lokal",
+        "kind": "local",
+        "valid_from": "2027-01-01",
+        "valid_to": "2026-01-01",
+    }
     response = api.post("/api/v1/rule-sets/", bad, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["fields"]
@@ -201,3 +206,20 @@ def test_unknown_api_path_and_method_answer_in_the_error_shape(alice):
     assert response.json() == {"error": {"status": 404, "message": "Findes ikke."}}
     response = api.put("/api/v1/citizens/1/", {}, format="json")
     assert response.status_code == 405 and response.json()["error"]["status"] == 405
+
+
+def test_forecast_result_shows_a_team_leader_only_their_teams(
+    lea, bob, teams, django_capture_on_commit_callbacks
+):
+    from catalogue.economy import load_demo_economy
+
+    load_demo_economy()
+    make_citizen(teams[0], None, name="Nina Nord")
+    make_citizen(teams[1], bob, name="Sune Syd")
+    with django_capture_on_commit_callbacks(execute=True):
+        url = api_for(lea).post("/api/v1/forecasts/", {"months": 12}, format="json")["Location"]
+    result = api_for(lea).get(url).json()["result"]
+    assert set(result["teams"]) == {str(teams[0].pk)}
+    assert str(bob.pk) not in result["caseworkers"]
+    for data in result["sets"].values():
+        assert {row[0] for row in data["rows"]} <= {teams[0].pk}
