@@ -39,6 +39,11 @@ from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
 PAGE_SIZE = 50
 
 
+def _is_id(text: str) -> bool:
+    """A database id as typed in a URL or form: plain ASCII digits that fit a bigint."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def _apply_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError next to the form's fields (or on the form)."""
     if hasattr(exc, "error_dict"):
@@ -319,7 +324,7 @@ def reassign(request):
             .filter(caseworker=source)
             .order_by("last_name", "first_name")
         )
-        chosen_ids = request.POST.getlist("citizens")
+        chosen_ids = [i for i in request.POST.getlist("citizens") if _is_id(i)]
         context.update({"candidates": candidates, "source": source, "target": target})
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             chosen = list(candidates.filter(pk__in=chosen_ids)) if chosen_ids else []
@@ -357,7 +362,7 @@ def audit(request):
     if username:
         events = events.filter(user__username__iexact=username)
     if citizen_id:
-        if citizen_id.isdigit():
+        if _is_id(citizen_id):
             events = events.filter(citizen_id=int(citizen_id))
         else:
             errors.append(_("Borger-id skal være et tal."))

@@ -2,11 +2,13 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalogue.economy import assumptions_on
@@ -116,6 +118,13 @@ def risk(request):
     return render(request, "reports/risk.html", ctx)
 
 
+def _whole_number(raw: str, what: str) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise ValueError(_("%(what)s skal være et helt tal.") % {"what": what}) from None
+
+
 @leaders_only
 @require_POST
 def forecast_start(request):
@@ -123,21 +132,24 @@ def forecast_start(request):
     if not codes:
         codes = list(RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).values_list("code", flat=True))
     try:
-        months = int(request.POST.get("months", 12))
+        months = _whole_number(request.POST.get("months", "12"), _("Horisonten"))
         inflow = {}
         for group in TargetGroup.objects.values_list("code", flat=True):
             raw = (request.POST.get(f"inflow-{group}") or "").strip()
             if raw:
-                value = int(raw)
+                value = _whole_number(raw, _("Tilgangen for %(group)s") % {"group": group})
                 if not 0 <= value <= 100_000:
-                    raise ValueError(f"tilgangen for {group} skal ligge mellem 0 og 100.000")
+                    raise ValueError(
+                        _("Tilgangen for %(group)s skal ligge mellem 0 og 100.000.") % {"group": group}
+                    )
                 if value:
                     inflow[group] = value
         snapshot, _created = forecast_request(
             inflow=inflow, rule_sets=codes, on=timezone.localdate(), months=months, user=request.user
         )
     except (KeyError, ValueError) as exc:
-        return HttpResponse(f"Ugyldig prognose: {exc}", status=400)
+        messages.error(request, _("Prognosen blev ikke startet: %(why)s") % {"why": str(exc).strip("'\"")})
+        return redirect("reports:capacity")
     if snapshot.status != ForecastSnapshot.Status.DONE:
         args = [snapshot.rule_sets, snapshot.on.isoformat(), snapshot.months, snapshot.inflow or None]
         transaction.on_commit(lambda: run_forecast.delay(*args))

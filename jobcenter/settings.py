@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -161,18 +162,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Nightly jobs at fixed times (Copenhagen), so a beat restart does not postpone them by a day:
+# first the refresh (the passing of time), then retention, then the forecast on fresh data.
 CELERY_BEAT_SCHEDULE = {
     "refresh-obligations-nightly": {
         "task": "citizens.tasks.refresh_all_obligations",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(hour=1, minute=0),
     },
     "anonymise-inactive-nightly": {
         "task": "citizens.tasks.anonymise_inactive",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(hour=3, minute=0),
     },
     "forecast-nightly": {
         "task": "jobcenter.nightly_forecast",
-        "schedule": timedelta(hours=24),
+        "schedule": crontab(hour=4, minute=0),
     },
 }
 # A forecast of a caseload this large runs as one Celery task per team (a chord).

@@ -72,3 +72,27 @@ def test_pre_2027_groups_stay_exemptable_under_the_new_law_through_the_mapping()
     # lab-2027's exemptable rules are written for 2027 groups; kh-jobparat maps to jobsoegning.
     assert "jobsoegning" in codes and "kh-jobparat" in codes
     assert "foertidspension" not in codes
+
+
+@pytest.mark.parametrize("value", ["abc", "9" * 23, "²"])
+def test_malformed_ids_get_a_page_not_a_500(client, lea, ada, alice, teams, value):
+    make_citizen(teams[0], alice)
+    client_for(client, lea)
+    from tests.conftest import make_staff
+
+    carl = make_staff("carl", "caseworker", teams[0])
+    response = client.post(
+        reverse("citizens:reassign"),
+        {"from_caseworker": alice.pk, "to_caseworker": carl.pk, "citizens": [value]},
+    )
+    assert response.status_code == 200
+    client_for(client, ada)
+    audit = client.get(reverse("citizens:audit"), {"citizen": value})
+    assert audit.status_code == 200 and "Borger-id skal være et tal" in audit.content.decode()
+
+
+def test_a_malformed_forecast_request_is_explained_in_danish(client, lea):
+    client_for(client, lea)
+    response = client.post(reverse("reports:forecast_start"), {"months": "tolv"}, follow=True)
+    assert response.status_code == 200
+    assert "Horisonten skal være et helt tal" in response.content.decode()
