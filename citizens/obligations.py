@@ -253,7 +253,7 @@ def evaluate(
 def _candidates(plans: tuple[_Plan, ...], start: date, end: date | None,
                 horizon: date) -> list[list]:
     """Owed obligations as mutable rows [latest, earliest, order, number, of, plan, period,
-    met_by], already in matching order."""
+    met_by, first_talk, late], already in matching order."""
     cands: list[list] = []
     for p in plans:
         r = p.rule
@@ -268,7 +268,7 @@ def _candidates(plans: tuple[_Plan, ...], start: date, end: date | None,
                 latest = start + p.first_deadline if k == 1 and first else w_end
                 if p.valid_from is not None and not _governs(p, latest):
                     continue
-                cands.append([latest, earliest, p.order, k, r.count, p, None, None])
+                cands.append([latest, earliest, p.order, k, r.count, p, None, None, k == 1 and first, False])
             continue
         offset = r.window_from_months
         w_stop = r.window_to_months
@@ -282,11 +282,10 @@ def _candidates(plans: tuple[_Plan, ...], start: date, end: date | None,
             p_end = add_months(start, nxt) - ONE_DAY
             period = (p_start, p_end)
             for k in range(1, r.count + 1):
-                latest = p_end
-                if k == 1 and first and offset == r.window_from_months:
-                    latest = start + p.first_deadline
+                first_talk = k == 1 and first and offset == r.window_from_months
+                latest = start + p.first_deadline if first_talk else p_end
                 if p.valid_from is None or _governs(p, latest):
-                    cands.append([latest, p_start, p.order, k, r.count, p, period, None])
+                    cands.append([latest, p_start, p.order, k, r.count, p, period, None, first_talk, False])
             offset += every
     cands.sort(key=lambda c: (c[0], c[1], c[2], c[3]))
     return cands
@@ -333,7 +332,7 @@ def _match(cands: list[list], usable: list[ContactFacts]) -> None:
     for cand in cands:
         latest, earliest, p = cand[0], cand[1], cand[5]
         # The first talk is the first one held, even when it is held late.
-        first_talk = cand[3] == 1 and p.first_deadline is not None
+        first_talk = cand[8]
         for i, c in enumerate(usable):
             d = c.date
             if d > latest and not first_talk:
@@ -343,8 +342,7 @@ def _match(cands: list[list], usable: list[ContactFacts]) -> None:
             if _eligible(p, c):
                 used[i] = True
                 cand[7] = c
-                if d > latest:
-                    cand.append(True)  # late
+                cand[9] = d > latest  # late
                 break
     for cand in cands:
         if cand[7] is not None or cand[6] is not None:
@@ -354,7 +352,7 @@ def _match(cands: list[list], usable: list[ContactFacts]) -> None:
             if not used[i] and c.date > latest and _eligible(p, c):
                 used[i] = True
                 cand[7] = c
-                cand.append(True)  # late
+                cand[9] = True  # late
                 break
 
 
@@ -364,8 +362,7 @@ def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
     may_waive = enrolment.exempt and not enrolment.work_obligation
     out = []
     for cand in cands:
-        latest, earliest, _order, k, of, p, period, met_by = cand[:8]
-        late = len(cand) > 8
+        latest, earliest, _order, k, of, p, period, met_by, first_talk, late = cand
         rule = p.rule
         if met_by is not None:
             status = "met"
@@ -373,7 +370,7 @@ def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
             continue  # policy 6: left before the deadline, not owed
         elif rule.performed_by == "a-kasse":
             status = "not_municipal"
-        elif may_waive and p.waivable_rest and not (k == 1 and p.first_deadline is not None):
+        elif may_waive and p.waivable_rest and not first_talk:
             status = "waived"
         elif on > latest:
             status = "overdue"
