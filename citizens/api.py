@@ -63,8 +63,18 @@ class CitizenSerializer(serializers.ModelSerializer):
     class Meta:
         model = Citizen
         fields = [
-            "id", "cpr", "first_name", "last_name", "team", "caseworker", "version",
-            "current_target_group", "current_start", "next_due", "next_status", "next_label",
+            "id",
+            "cpr",
+            "first_name",
+            "last_name",
+            "team",
+            "caseworker",
+            "version",
+            "current_target_group",
+            "current_start",
+            "next_due",
+            "next_status",
+            "next_label",
             "last_contact",
         ]
         read_only_fields = fields
@@ -108,8 +118,17 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enrolment
-        fields = ["id", "citizen", "target_group", "start", "end", "exempt", "work_obligation",
-                  "next_due", "next_status"]
+        fields = [
+            "id",
+            "citizen",
+            "target_group",
+            "start",
+            "end",
+            "exempt",
+            "work_obligation",
+            "next_due",
+            "next_status",
+        ]
         read_only_fields = fields
 
 
@@ -126,8 +145,19 @@ class ExemptSerializer(StrictSerializer):
 class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
-        fields = ["id", "citizen", "date", "kind", "channel", "performed_by", "held_by", "minutes",
-                  "outcome", "note", "created_at"]
+        fields = [
+            "id",
+            "citizen",
+            "date",
+            "kind",
+            "channel",
+            "performed_by",
+            "held_by",
+            "minutes",
+            "outcome",
+            "note",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -149,8 +179,21 @@ class ObligationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Obligation
-        fields = ["id", "citizen", "enrolment", "rule_set", "rule", "kind", "number", "of", "earliest",
-                  "latest", "status", "performed_by", "explanation"]
+        fields = [
+            "id",
+            "citizen",
+            "enrolment",
+            "rule_set",
+            "rule",
+            "kind",
+            "number",
+            "of",
+            "earliest",
+            "latest",
+            "status",
+            "performed_by",
+            "explanation",
+        ]
         read_only_fields = fields
 
 
@@ -195,8 +238,9 @@ class CitizenViewSet(
     @extend_schema(responses={200: CitizenSerializer, **ERRORS})
     def retrieve(self, request, pk=None):
         citizen = self.get_object()
-        services.audit_log(user=request.user, citizen=citizen, action=AuditEvent.Action.VIEW,
-                           details={"via": "api"})
+        services.audit_log(
+            user=request.user, citizen=citizen, action=AuditEvent.Action.VIEW, details={"via": "api"}
+        )
         return Response(CitizenSerializer(citizen).data)
 
     @extend_schema(request=CitizenCreateSerializer, responses={201: CitizenSerializer, **ERRORS})
@@ -228,21 +272,66 @@ class CitizenViewSet(
     @action(detail=True, methods=["post"], url_path="reveal-cpr")
     def reveal_cpr(self, request, pk=None):
         citizen = self.get_object()
-        services.audit_log(user=request.user, citizen=citizen, action=AuditEvent.Action.REVEAL_CPR,
-                           details={"via": "api"})
+        services.audit_log(
+            user=request.user, citizen=citizen, action=AuditEvent.Action.REVEAL_CPR, details={"via": "api"}
+        )
         return Response({"cpr": f"{citizen.cpr[:6]}-{citizen.cpr[6:]}"})
 
     @extend_schema(responses={200: IndsigtSerializer, **ERRORS})
     @action(detail=True, methods=["get"])
     def indsigt(self, request, pk=None):
         citizen = self.get_object()
-        services.audit_log(user=request.user, citizen=citizen, action=AuditEvent.Action.EXPORT,
-                           details={"kind": "indsigt", "via": "api"})
+        services.audit_log(
+            user=request.user,
+            citizen=citizen,
+            action=AuditEvent.Action.EXPORT,
+            details={"kind": "indsigt", "via": "api"},
+        )
         return Response(selectors.citizen_indsigt(citizen))
 
 
+class AuditedReadsMixin:
+    """Every API read of citizen records lands in the audit log, as a page view does in the UI:
+    one VIEW per citizen for a detail or a list filtered to one citizen, else one EXPORT."""
+
+    def citizen_id_of(self, obj) -> int:
+        return obj.citizen_id
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        services.audit_log(
+            user=request.user,
+            citizen_id=self.citizen_id_of(obj),
+            action=AuditEvent.Action.VIEW,
+            details={"api": self.basename, "id": obj.pk},
+        )
+        return Response(self.get_serializer(obj).data)
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        citizen = _int_param(request, "citizen")
+        rows = len(response.data.get("results", [])) if isinstance(response.data, dict) else 0
+        if citizen:
+            services.audit_log(
+                user=request.user,
+                citizen_id=citizen,
+                action=AuditEvent.Action.VIEW,
+                details={"api": self.basename, "rows": rows},
+            )
+        elif rows:
+            services.audit_log(
+                user=request.user,
+                citizen=None,
+                action=AuditEvent.Action.EXPORT,
+                details={"api": self.basename, "rows": rows},
+            )
+        return response
+
+
 @extend_schema(tags=["citizens"])
-class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EnrolmentViewSet(
+    AuditedReadsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = EnrolmentSerializer
     pagination_class = IdCursorPagination
 
@@ -281,7 +370,9 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
 
 @extend_schema(tags=["citizens"])
-class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ContactViewSet(
+    AuditedReadsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = ContactSerializer
     pagination_class = NewestFirstCursorPagination
 
@@ -305,8 +396,11 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 @extend_schema(tags=["citizens"])
-class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
+class ObligationViewSet(AuditedReadsMixin, viewsets.ReadOnlyModelViewSet):
     """The open obligations the engine last derived (refreshed nightly and after every write)."""
+
+    def citizen_id_of(self, obj) -> int:
+        return obj.enrolment.citizen_id
 
     serializer_class = ObligationSerializer
     pagination_class = IdCursorPagination
@@ -368,4 +462,3 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=[CITIZEN_PARAM], responses={200: AuditEventSerializer(many=True), **ERRORS})
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
-

@@ -27,8 +27,17 @@ class StaleEdit(Exception):
     """Someone else saved the citizen after this form was opened (optimistic locking)."""
 
 
-def audit_log(*, user, citizen: Citizen | None, action: str, details: dict | None = None) -> AuditEvent:
-    return AuditEvent.objects.create(user=user, citizen=citizen, action=action, details=details or {})
+def audit_log(
+    *,
+    user,
+    citizen: Citizen | None = None,
+    citizen_id: int | None = None,
+    action: str,
+    details: dict | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        user=user, citizen_id=citizen.pk if citizen else citizen_id, action=action, details=details or {}
+    )
 
 
 def _staff(user) -> StaffMember | None:

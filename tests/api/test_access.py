@@ -47,8 +47,12 @@ def test_other_teams_citizen_is_404(alice, syd_citizen, path):
 def test_other_teams_citizen_cannot_be_revealed_or_written(alice, syd_citizen):
     api = api_for(alice)
     assert api.post(f"/api/v1/citizens/{syd_citizen.pk}/reveal-cpr/").status_code == 404
-    assert api.patch(f"/api/v1/citizens/{syd_citizen.pk}/", {"version": 1, "first_name": "X"},
-                     format="json").status_code == 404
+    assert (
+        api.patch(
+            f"/api/v1/citizens/{syd_citizen.pk}/", {"version": 1, "first_name": "X"}, format="json"
+        ).status_code
+        == 404
+    )
     contact = {"citizen": syd_citizen.pk, "date": "2026-01-05", "kind": "jobsamtale", "channel": "telefon"}
     assert api.post("/api/v1/contacts/", contact, format="json").status_code == 404
 
@@ -125,3 +129,27 @@ def test_revoked_token_is_refused(alice):
     api = api_for(alice)
     Token.objects.filter(user=alice.user).delete()
     assert api.get("/api/v1/citizens/").status_code == 401
+
+
+def test_api_reads_of_citizen_records_are_audited(alice, teams):
+    citizen = make_citizen(teams[0], alice, name="Audit Borger")
+    api = api_for(alice)
+    contacts = api.post(
+        "/api/v1/contacts/",
+        {
+            "citizen": citizen.pk,
+            "date": str(citizen.current_start),
+            "kind": "jobsamtale",
+            "channel": "fremmoede",
+            "minutes": 45,
+            "outcome": "held",
+        },
+        format="json",
+    )
+    assert contacts.status_code == 201, contacts.json()
+    AuditEvent.objects.all().delete()
+    assert api.get(f"/api/v1/contacts/{contacts.json()['id']}/").status_code == 200
+    assert api.get(f"/api/v1/obligations/?citizen={citizen.pk}").status_code == 200
+    assert api.get("/api/v1/enrolments/").status_code == 200
+    events = list(AuditEvent.objects.order_by("id").values_list("action", "citizen_id"))
+    assert events == [("view", citizen.pk), ("view", citizen.pk), ("export", None)]
