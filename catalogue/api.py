@@ -128,11 +128,20 @@ class TargetGroupViewSet(AdminWritableViewSet):
     queryset = TargetGroup.objects.select_related("maps_to")
     serializer_class = TargetGroupSerializer
 
+    def perform_update(self, serializer):
+        serializer.save()
+        services.schedule_obligation_refresh()  # the mapping to the 2027 groups may have changed
+
 
 @extend_schema(tags=["rules"])
 class RuleSetViewSet(AdminWritableViewSet):
     queryset = RuleSet.objects.all()
     serializer_class = RuleSetSerializer
+
+    def perform_update(self, serializer):
+        rule_set = serializer.save()
+        if rule_set.status == RuleSet.Status.ACTIVE:  # e.g. its validity changed
+            services.schedule_obligation_refresh()
 
     def _transition(self, request, apply):
         rule_set = self.get_object()
@@ -161,6 +170,9 @@ class RuleSetViewSet(AdminWritableViewSet):
 class ContactRuleViewSet(AdminWritableViewSet):
     queryset = ContactRule.objects.select_related("target_group", "rule_set")
     serializer_class = ContactRuleSerializer
+
+    def perform_create(self, serializer):
+        self.perform_update(serializer)
 
     def perform_update(self, serializer):
         rule = serializer.save()

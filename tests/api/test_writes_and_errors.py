@@ -223,3 +223,21 @@ def test_forecast_result_shows_a_team_leader_only_their_teams(
     assert str(bob.pk) not in result["caseworkers"]
     for data in result["sets"].values():
         assert {row[0] for row in data["rows"]} <= {teams[0].pk}
+
+
+def test_editing_an_active_rule_set_through_the_api_refreshes_stored_obligations(
+    ada, alice, teams, django_capture_on_commit_callbacks
+):
+    from catalogue.models import RuleSet
+
+    citizen = make_citizen(teams[0], alice)
+    expected = citizen.next_due
+    Citizen.objects.filter(pk=citizen.pk).update(next_due=None, next_status="")  # stale on purpose
+    reform = RuleSet.objects.get(code="reform-2026")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_for(ada).patch(
+            f"/api/v1/rule-sets/{reform.pk}/", {"note": "Rettet note"}, format="json"
+        )
+    assert response.status_code == 200, response.json()
+    citizen.refresh_from_db()
+    assert citizen.next_due == expected and citizen.next_status
