@@ -1,6 +1,8 @@
 """Caseworker pages. Thin: access through selectors, writes through services, rules in the engine."""
 
+import os
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -387,7 +389,22 @@ def audit(request):
 
 # --- admins: bulk import --------------------------------------------------------------------
 
-IMPORT_DIR = Path(tempfile.gettempdir()) / "kontaktplan-import"
+# Dry-run files wait here for the confirmation. They hold full CPR numbers: private to the app's
+# user, deleted once used, and swept after an hour. With several web servers, point
+# KONTAKTPLAN_IMPORT_DIR at a shared private directory.
+IMPORT_DIR = Path(
+    os.environ.get("KONTAKTPLAN_IMPORT_DIR", Path(tempfile.gettempdir()) / "kontaktplan-import")
+)
+PENDING_IMPORT_TTL = 60 * 60
+
+
+def _import_dir() -> Path:
+    IMPORT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cutoff = time.time() - PENDING_IMPORT_TTL
+    for stale in IMPORT_DIR.iterdir():
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+    return IMPORT_DIR
 
 
 def import_caseload(request):
@@ -401,10 +418,12 @@ def import_caseload(request):
         if not path.exists():
             messages.error(request, _("Den prøvekørte fil er udløbet. Upload den igen."))
             return redirect("citizens:import")
-        report, result = importer.run_import(
-            path.read_bytes(), pending["name"], user=request.user, commit=True
-        )
-        path.unlink(missing_ok=True)
+        try:
+            report, result = importer.run_import(
+                path.read_bytes(), pending["name"], user=request.user, commit=True
+            )
+        finally:
+            path.unlink(missing_ok=True)
         if result is None:
             context = {"form": ImportForm(), "report": report}
             return render(request, "citizens/import.html", context, status=422)
@@ -430,9 +449,10 @@ def import_caseload(request):
         report, result = importer.run_import(data, upload.name, user=request.user, commit=False)
         context.update({"report": report, "result": result, "name": upload.name})
         if result is not None:
-            IMPORT_DIR.mkdir(parents=True, exist_ok=True)
             token = uuid.uuid4().hex + (".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv")
-            (IMPORT_DIR / token).write_bytes(data)
+            path = _import_dir() / token
+            path.touch(mode=0o600)
+            path.write_bytes(data)
             request.session["import_pending"] = {"token": token, "name": upload.name}
     status = 422 if request.method == "POST" and not context.get("result") else 200
     return render(request, "citizens/import.html", context, status=status)
