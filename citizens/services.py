@@ -6,6 +6,7 @@ Bad input raises ValidationError with a Danish message per field, before anythin
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, F, Min, Q, Value
@@ -282,6 +283,21 @@ def exemption_usage(on: date | None = None) -> dict:
     }
 
 
+USAGE_CACHE_SECONDS = 300
+
+
+def _usage_cache_key(on: date) -> str:
+    return f"exemption-usage:{on.isoformat()}"
+
+
+def exemption_usage_for_display(on: date | None = None) -> dict:
+    """The usage for the citizen page: counting the whole municipality on every page view is too
+    slow at scale (0.4 s at a million citizens), so it is cached for a few minutes and dropped
+    when an exemption is granted. Granting one always counts afresh, under the lock."""
+    on = on or timezone.localdate()
+    return cache.get_or_set(_usage_cache_key(on), lambda: exemption_usage(on), USAGE_CACHE_SECONDS)
+
+
 def _serialise_exemptions() -> None:
     """One lock for the whole municipality's exemption count: two caseworkers cannot both take
     the last place. PostgreSQL: a transaction advisory lock; SQLite locks the database on write."""
@@ -332,6 +348,7 @@ def enrolment_mark_exempt(*, user, enrolment: Enrolment, reason: str) -> Enrolme
             details={"before": {"exempt": False}, "after": {"exempt": True, "reason": reason}},
         )
         refresh_citizens([enrolment.citizen_id])
+        transaction.on_commit(lambda: cache.delete(_usage_cache_key(on)))
     return enrolment
 
 

@@ -172,7 +172,7 @@ def citizen_detail(request, pk: int):
         "assign_form": AssignForm(
             caseworkers=selectors.caseworkers_visible_to(request.user).filter(team=citizen.team)
         ),
-        "exemption": services.exemption_usage(today),
+        "exemption": services.exemption_usage_for_display(today),
         "edit_form": CitizenEditForm(
             initial={
                 "version": citizen.version,

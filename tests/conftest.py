@@ -56,6 +56,16 @@ def _port_open(url: str) -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures must not leak between test databases."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # --- personas -------------------------------------------------------------------------------
 
 

@@ -96,3 +96,18 @@ def test_a_malformed_forecast_request_is_explained_in_danish(client, lea):
     response = client.post(reverse("reports:forecast_start"), {"months": "tolv"}, follow=True)
     assert response.status_code == 200
     assert "Horisonten skal være et helt tal" in response.content.decode()
+
+
+def test_the_citizen_page_shows_the_exemption_usage_and_granting_one_updates_it(
+    client, alice, teams, django_capture_on_commit_callbacks
+):
+    citizens = [make_citizen(teams[0], alice) for _ in range(4)]
+    client_for(client, alice)
+    page = client.get(reverse("citizens:detail", args=[citizens[0].pk])).content.decode()
+    assert "0 af 4 borgere" in page
+    with django_capture_on_commit_callbacks(execute=True):  # the cached figure is dropped on commit
+        services.enrolment_mark_exempt(
+            user=alice.user, enrolment=citizens[1].enrolments.get(), reason="Selvhjulpen"
+        )
+    page = client.get(reverse("citizens:detail", args=[citizens[0].pk])).content.decode()
+    assert "1 af 4 borgere" in page
