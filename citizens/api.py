@@ -70,12 +70,7 @@ class CitizenSerializer(serializers.ModelSerializer):
             "team",
             "caseworker",
             "version",
-            "current_target_group",
-            "current_start",
-            "next_due",
-            "next_status",
-            "next_label",
-            "last_contact",
+            *Citizen.SUMMARY_FIELDS,
         ]
         read_only_fields = fields
 

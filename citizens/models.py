@@ -19,6 +19,16 @@ KIND_CHOICES = list(rulebook.KIND_LABELS.items())  # named enum in the OpenAPI s
 
 
 class Citizen(models.Model):
+    # Derived from the current enrolment's obligations by citizens.refresh; never edited by hand.
+    SUMMARY_FIELDS = (
+        "current_target_group",
+        "current_start",
+        "next_due",
+        "next_status",
+        "next_label",
+        "last_contact",
+    )
+
     cpr = models.CharField(_("CPR-nummer"), max_length=10, unique=True)
     first_name = models.CharField(_("fornavn"), max_length=100)
     last_name = models.CharField(_("efternavn"), max_length=100)
@@ -61,7 +71,8 @@ class Citizen(models.Model):
             models.Index(fields=["team", "next_status", "next_due"], name="citizen_team_status_due"),
             # Counting a big team's worklist reads only this index (no table rows).
             models.Index(
-                fields=["team", "caseworker"], condition=models.Q(anonymised_at__isnull=True),
+                fields=["team", "caseworker"],
+                condition=models.Q(anonymised_at__isnull=True),
                 name="citizen_active_team_cw",
             ),
         ]

@@ -172,25 +172,10 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
     Obligation.objects.bulk_create(new_obligations, batch_size=5000)
     update_rows(Enrolment, ["next_due", "next_status"], enrolment_rows)
 
-    fields = [
-        "current_target_group",
-        "current_start",
-        "next_due",
-        "next_status",
-        "next_label",
-        "last_contact",
-    ]
+    fields = Citizen.SUMMARY_FIELDS
     old = {
         row[0]: row[1:]
-        for row in Citizen.objects.filter(**_citizen_filter(citizen_ids, "id")).values_list(
-            "id",
-            "current_target_group_id",
-            "current_start",
-            "next_due",
-            "next_status",
-            "next_label",
-            "last_contact",
-        )
+        for row in Citizen.objects.filter(**_citizen_filter(citizen_ids, "id")).values_list("id", *fields)
     }
     rows = []
     for citizen_id in citizen_ids:
