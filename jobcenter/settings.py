@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jobcenter",
     "catalogue",
     "citizens",
+    "planning",
 ]
 
 MIDDLEWARE = [
