@@ -32,8 +32,11 @@ def book_first_slot(client, citizen) -> Booking:
     page = client.get(reverse("planning:book", args=[citizen.pk]), headers={"HX-Request": "true"})
     assert page.status_code == 200
     slot = page.context["proposal"].slots[0]
-    response = client.post(reverse("planning:book", args=[citizen.pk]),
-                           {"start": slot.start.isoformat(), "from": "worklist"}, headers={"HX-Request": "true"})
+    response = client.post(
+        reverse("planning:book", args=[citizen.pk]),
+        {"start": slot.start.isoformat(), "from": "worklist"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200, response.content
     return Booking.objects.get(citizen=citizen)
 
@@ -58,14 +61,20 @@ def test_hold_registers_the_contact_from_the_booking(client, alice, overdue, mon
     client_for(client, alice)
     booking = book_first_slot(client, overdue)
     monday_morning.move_to(at(MONDAY, 9, 50))
-    response = client.post(reverse("planning:hold", args=[booking.pk]), {"minutes": "40"},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        reverse("planning:hold", args=[booking.pk]), {"minutes": "40"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     booking.refresh_from_db()
     assert booking.status == "held"
     contact = Contact.objects.get(citizen=overdue)
     assert (contact.date, contact.kind, contact.channel, contact.minutes, contact.outcome) == (
-        MONDAY, booking.kind, booking.channel, 40, "held")
+        MONDAY,
+        booking.kind,
+        booking.channel,
+        40,
+        "held",
+    )
     assert booking.contact == contact
 
 
@@ -91,7 +100,9 @@ def test_summons_pdf_has_danish_letters_and_issuing_is_audited(client, alice, ov
     booking = book_first_slot(client, overdue)
     response = client.post(reverse("planning:summons_issue", args=[booking.pk]))
     summons = Summons.objects.get(booking=booking)
-    assert response.status_code == 302 and response["Location"] == reverse("planning:summons", args=[summons.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "planning:summons", args=[summons.pk]
+    )
     pdf = client.get(reverse("planning:summons_pdf", args=[summons.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
@@ -119,9 +130,11 @@ def test_calendar_week_and_day(client, alice, overdue):
     book_first_slot(client, overdue)
     week = client.get(reverse("planning:calendar"), {"dato": MONDAY.isoformat()}).content.decode()
     assert "09:00–09:45" in week and overdue.full_name in week
-    day = client.get(reverse("planning:calendar"), {"dato": (MONDAY + timedelta(days=1)).isoformat(),
-                                                   "visning": "dag"}, headers={"HX-Request": "true",
-                                                                               "HX-Target": "calendar"})
+    day = client.get(
+        reverse("planning:calendar"),
+        {"dato": (MONDAY + timedelta(days=1)).isoformat(), "visning": "dag"},
+        headers={"HX-Request": "true", "HX-Target": "calendar"},
+    )
     assert "Ingen samtaler." in day.content.decode()
 
 
