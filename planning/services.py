@@ -81,19 +81,24 @@ def propose_slots(
     deadline = obligation.latest if obligation is not None else today + timedelta(days=LATE_HORIZON_DAYS)
     horizon = max(deadline, today) + timedelta(days=LATE_HORIZON_DAYS)
     inputs = selectors.calendar_inputs(staff, today, horizon, with_rooms=channel == "fremmoede")
-    common = dict(
-        hours=inputs.hours,
-        absences=inputs.absences,
-        closed=inputs.closed,
-        busy=inputs.busy,
-        rooms=inputs.rooms,
-        minutes=minutes,
-        limit=limit,
-    )
-    slots = find_slots(now=now + LEAD, until=deadline, **common) if deadline >= today else []
+
+    def search(until: date) -> list[Slot]:
+        return find_slots(
+            now=now + LEAD,
+            until=until,
+            minutes=minutes,
+            hours=inputs.hours,
+            absences=inputs.absences,
+            closed=inputs.closed,
+            busy=inputs.busy,
+            rooms=inputs.rooms,
+            limit=limit,
+        )
+
+    slots = search(deadline) if deadline >= today else []
     late = not slots
     if late:
-        slots = find_slots(now=now + LEAD, until=horizon, **common)
+        slots = search(horizon)
     return Proposal(obligation, staff, kind, channel, minutes, slots, late)
 
 
@@ -139,7 +144,7 @@ def booking_create(
         errors["start"] = "Tidspunktet er allerede passeret."
     if obligation is not None and obligation.enrolment.citizen_id != citizen.pk:
         errors["obligation"] = "Kontaktkravet hører ikke til borgeren."
-    if errors:
+    if errors or staff is None:
         raise ValidationError(errors)
     end = start + timedelta(minutes=minutes)
     local_day = timezone.localdate(start)
