@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalogue import services
+from catalogue.labels import label_choices
 from catalogue.models import (
     ContactRule,
     CostAssumption,
@@ -53,7 +54,7 @@ class AdminOnly:
 class ContactRuleForm(forms.ModelForm):
     channels = forms.MultipleChoiceField(
         label=_("Kanaler der tæller"),
-        choices=list(CHANNEL_LABELS.items()),
+        choices=label_choices(CHANNEL_LABELS),
         widget=forms.CheckboxSelectMultiple,
         required=False,  # the model's clean() says "mindst én kanal" next to the field
     )
