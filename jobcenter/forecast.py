@@ -347,6 +347,8 @@ class _Profiler:
             for p in positions or EVEN:
                 day = lo + timedelta(days=round(p * span))
                 i = (day.year - self.first.year) * 12 + day.month - self.first.month
+                if i < 0 and day >= self.on:
+                    i = 0  # between ``on`` and a later first month: counted in the first month
                 if i < 0 or i >= len(self.months):
                     continue
                 w = weight / len(positions or EVEN) * self.alive(
@@ -409,9 +411,13 @@ def forecast(
     exempt_share: Mapping[str, float] | None = None,
     include_inflow: bool = True,
     include_steady: bool = True,
+    first_month: date | None = None,
 ) -> Forecast:
-    """The caseload (and its inflow) under ``rule_set`` (None = the set in force), from ``on``."""
-    months = month_starts(on, n_months)
+    """The caseload (and its inflow) under ``rule_set`` (None = the set in force), from ``on``.
+
+    The horizon starts with ``on``'s month, or ``first_month`` (the month after it): then what
+    falls between ``on`` and that month is counted in the first month."""
+    months = month_starts(first_month or on, n_months)
     if rule_set is not None:
         book.rule_set(rule_set)  # unknown set -> KeyError before any work
     given = [c for c in cohorts if c.end is None or c.end >= on]
@@ -452,7 +458,7 @@ def forecast(
             result._row("hours", (c.team, c.caseworker, c.target_group))
 
     for c in scheduled:  # known future starts enter in their month
-        i = (c.start.year - months[0].year) * 12 + c.start.month - months[0].month
+        i = max(0, (c.start.year - months[0].year) * 12 + c.start.month - months[0].month)
         if i >= len(months):
             continue
         facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation)

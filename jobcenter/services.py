@@ -21,7 +21,9 @@ HORIZONS = (12, 24)
 
 
 def first_month_of(on: date) -> date:
-    return on.replace(day=1)
+    """The horizon's first month: ``on``'s month, or the next one from the 16th (a month that is
+    mostly over would show almost no workload; its last days are counted in the next month)."""
+    return on.replace(day=1) if on.day <= 15 else fl.month_add(on, 1)
 
 
 def forecast_snapshot_key(*, rule_sets: list[str], on: date, months: int, inflow: dict | None = None) -> str:
@@ -106,6 +108,7 @@ def compute_part(snapshot: ForecastSnapshot, team_ids: list[int] | None, inputs:
         code: fc.forecast(
             book, code, cohorts, snapshot.on, snapshot.months, assumptions, inflow,
             flows=flows, timing=inputs["timing"], team_shares=shares, exempt_share=inputs["exempt_share"],
+            first_month=first_month_of(snapshot.on),
         ).to_json()
         for code in snapshot.rule_sets
     }

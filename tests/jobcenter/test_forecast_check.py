@@ -50,7 +50,8 @@ def test_a_scenario_gives_months_steady_state_and_method(tmp_path, capsys):
     assert first["dkk"] == pytest.approx(first["hours"] * 600_000 / 1400, abs=0.05)
     # Caseload moves by inflow and outflow, month by month.
     for before, after in zip(result["months"], result["months"][1:], strict=False):
-        assert after["caseload"] == pytest.approx(before["caseload"] + after["inflow"] - after["outflow"], abs=1e-2)
+        moved = before["caseload"] + after["inflow"] - after["outflow"]
+        assert after["caseload"] == pytest.approx(moved, abs=1e-2)
     assert result["steady_state"]["contacts"] > 0
 
 
@@ -83,10 +84,12 @@ REQUIRED_BROKEN = [
     ("enrolments", [{"target_group": "nope", "start": "2026-01-01"}], "'enrolments[0].target_group'"),
     ("enrolments", [{"target_group": "dagpenge"}], "'enrolments[0].start'"),
     ("enrolments", [{"target_group": "dagpenge", "start": "2026-13-01"}], "'enrolments[0].start'"),
-    ("enrolments", [{"target_group": "dagpenge", "start": "2026-01-01", "count": 0}], "'enrolments[0].count'"),
+    ("enrolments", [{"target_group": "dagpenge", "start": "2026-01-01", "count": 0}],
+     "'enrolments[0].count'"),
     ("enrolments", [{"target_group": "dagpenge", "start": "2026-01-01", "end": "2025-01-01"}],
      "'enrolments[0].end'"),
-    ("contacts", [{"date": "2026-11-01", "kind": "jobsamtale", "channel": "telefon"}], "'contacts[0].enrolment'"),
+    ("contacts", [{"date": "2026-11-01", "kind": "jobsamtale", "channel": "telefon"}],
+     "'contacts[0].enrolment'"),
     ("contacts", [{"enrolment": 5, "date": "2026-11-01", "kind": "jobsamtale", "channel": "telefon"}],
      "'contacts[0].enrolment'"),
     ("contacts", [{"enrolment": 0, "kind": "jobsamtale", "channel": "telefon"}], "'contacts[0].date'"),
