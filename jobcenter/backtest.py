@@ -8,6 +8,7 @@ contacts (a month with none has no percentage error and is left out, and said so
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 def mape(forecast: Sequence[float], actual: Sequence[float]) -> float | None:
@@ -17,7 +18,7 @@ def mape(forecast: Sequence[float], actual: Sequence[float]) -> float | None:
 
 
 def compare(
-    forecast: Mapping[object, Sequence[float]], actual: Mapping[object, Sequence[float]], months: int
+    forecast: Mapping[Any, Sequence[float]], actual: Mapping[Any, Sequence[float]], months: int
 ) -> dict:
     """Per team and in total: forecast, actual, error per month and MAPE."""
     zero = [0.0] * months

@@ -487,8 +487,8 @@ def forecast(
                 add(key, n * share, profile, presence, start_i=i)
 
     if include_steady and include_inflow:
-        yearly = {g: sum(v) * 12 / len(v) if how.get(g) == "override" else flows.inflow.yearly(g)
-                  for g, v in plan.items()} if plan else {}
+        # A year's inflow: 12 x the override's monthly mean, else the estimate's calendar year.
+        yearly = {g: sum(v) * 12 / len(v) for g, v in plan.items() if how.get(g) == "override" and v}
         if flows is not None:
             for g in flows.inflow.per_calendar_month:
                 yearly.setdefault(g, flows.inflow.yearly(g))
@@ -551,9 +551,9 @@ def combine(parts: Iterable[Forecast]) -> Forecast:
                 for i, x in enumerate(row):
                     acc[i] += x
         for key, v in p.steady.items():
-            acc = out.steady.setdefault(key, {"contacts": 0.0, "hours": 0.0})
-            acc["contacts"] += v["contacts"]
-            acc["hours"] += v["hours"]
+            year = out.steady.setdefault(key, {"contacts": 0.0, "hours": 0.0})
+            year["contacts"] += v["contacts"]
+            year["hours"] += v["hours"]
         if p.method.get("inflow"):
             out.method = dict(p.method)
     return out

@@ -15,8 +15,8 @@ CUT_TABLES = """() => [...document.querySelectorAll('table')].filter(t => {
   if (t.getBoundingClientRect().right <= window.innerWidth) return false;
   for (let e = t.parentElement; e; e = e.parentElement) {
     const s = getComputedStyle(e);
-    if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && e.getBoundingClientRect().right <= window.innerWidth
-        && e.scrollWidth > e.clientWidth) return false;
+    const scrolls = s.overflowX === 'auto' || s.overflowX === 'scroll';
+    if (scrolls && e.getBoundingClientRect().right <= window.innerWidth) return false;
   }
   return true;
 }).map(t => t.caption ? t.caption.textContent : t.outerHTML.slice(0, 80))"""
@@ -39,8 +39,8 @@ def test_capacity_report_at_first_login_has_workload_every_month_and_nothing_cut
     assert page.get_by_role("heading", name="Backtest", exact=False).is_visible()
     assert "MAPE" in page.content()
     screenshot(page, "demo-capacity-1366")
-    for path in ("/rapporter/kapacitet/", "/rapporter/regelsaet/", "/rapporter/katalog/", "/rapporter/risiko/",
-                 "/rapporter/notat/"):
+    pages = ("kapacitet", "regelsaet", "katalog", "risiko", "notat")
+    for path in (f"/rapporter/{p}/" for p in pages):
         page.goto(path)
         page.wait_for_load_state("networkidle")
         assert page.evaluate(CUT_TABLES) == [], path
@@ -51,7 +51,8 @@ def test_council_briefing_is_one_printable_page_set(page, demo):
     login(page, "admin", "demo")
     page.goto("/rapporter/notat/")
     assert page.get_by_role("heading", level=1).inner_text() == "Notat til kommunalbestyrelsen"
-    for heading in ("Regelsættene sammenlignet", "Udmøntningskataloget", "forsørgelse", "Antagelser og kilder"):
+    headings = ("Regelsættene sammenlignet", "Udmøntningskataloget", "forsørgelse", "Antagelser og kilder")
+    for heading in headings:
         assert page.get_by_role("heading", name=heading, exact=False).count() == 1, heading
     page.emulate_media(media="print")
     assert not page.locator(".kp-report-nav, .kp-no-print").first.is_visible()

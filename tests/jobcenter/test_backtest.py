@@ -45,7 +45,8 @@ def test_backtest_on_a_synthetic_history_gives_the_known_error():
     # holds 90 % of them.
     truth = [0.0] * 12
     for group, start, end, n in every:
-        for ob in evaluate(BOOK, EnrolmentFacts(group, start, end), (), date(2027, 1, 1), rule_set="lab-2024"):
+        facts = EnrolmentFacts(group, start, end)
+        for ob in evaluate(BOOK, facts, (), date(2027, 1, 1), rule_set="lab-2024"):
             i = (ob.latest.year - MADE_ON.year) * 12 + ob.latest.month - MADE_ON.month
             if 0 <= i < 12 and ob.latest >= MADE_ON:
                 truth[i] += n * 0.9
