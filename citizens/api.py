@@ -306,7 +306,7 @@ class AuditedReadsMixin:
         response = super().list(request, *args, **kwargs)
         citizen = _int_param(request, "citizen")
         rows = len(response.data.get("results", [])) if isinstance(response.data, dict) else 0
-        if citizen:
+        if citizen and rows:  # rows prove the citizen exists and is visible; no rows, nothing read
             services.audit_log(
                 user=request.user,
                 citizen_id=citizen,
