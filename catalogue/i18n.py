@@ -18,9 +18,16 @@ SOURCE_LANGUAGE = "da"
 _TRANSLATED: dict[tuple[str, str], str] = {}
 
 
+_configured = False
+
+
 def active_language() -> str:
-    if _settings is None or not _settings.configured:
-        return SOURCE_LANGUAGE
+    """The user's language in the web app; Danish where Django's settings are not configured."""
+    global _configured
+    if not _configured:
+        if _settings is None or not _settings.configured:
+            return SOURCE_LANGUAGE
+        _configured = True  # settings, once configured, stay so
     return _translation.get_language() or SOURCE_LANGUAGE
 
 
