@@ -9,7 +9,8 @@ from tests.citizens.factories import make_citizen
 from tests.conftest import login, make_staff, screenshot
 from tests.jobcenter.economy_fixtures import ON, make_caseload
 
-pytestmark = pytest.mark.browser
+# Like the other browser tests: the database is restored afterwards for the tests that follow.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def watch_csp(page) -> list[str]:
@@ -23,7 +24,7 @@ def watch_csp(page) -> list[str]:
 
 
 @pytest.fixture
-def people(transactional_db, teams):
+def people(teams):
     alice = make_staff("alice", "caseworker", teams[0])
     bob = make_staff("bob", "caseworker", teams[1])
     lea = make_staff("lea", "team_leader", teams[0])

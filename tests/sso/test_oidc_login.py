@@ -15,6 +15,9 @@ import requests
 from jobcenter.models import Role, StaffMember
 from tests.conftest import ROOT, make_staff
 
+# Restore the database afterwards, like the browser tests (a live server needs real transactions).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 CLIENT_ID = "kontaktplan-test"
 CLIENT_SECRET = "kontaktplan-test-secret-0123456789"
 USERS = {
