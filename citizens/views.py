@@ -39,6 +39,7 @@ from citizens.refresh import contact_facts, enrolment_facts
 from citizens.tables import WorklistTable
 from jobcenter.hardening import bad_request_page, page_size
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
+from planning.selectors import with_booking
 
 PAGE_SIZE = 50
 
@@ -64,6 +65,7 @@ def worklist(request):
     visible = selectors.citizen_list_for(request.user).select_related(
         "current_target_group", "caseworker__user"
     )
+    visible = with_booking(visible)  # planned talks column (planning)
     filters = WorklistFilter(
         request.GET or None,
         queryset=visible,
@@ -125,7 +127,7 @@ def contact_create(request, pk: int):
                 return response
             if request.htmx:
                 row_table = WorklistTable(
-                    Citizen.objects.filter(pk=citizen.pk).select_related(
+                    with_booking(Citizen.objects.filter(pk=citizen.pk)).select_related(
                         "current_target_group", "caseworker__user"
                     )
                 )

@@ -1,7 +1,10 @@
 """Request hardening shared by every page and the API: no caching of personal data, an idle
 timeout for sessions, refusal of NUL characters in input, and login lockout per client address."""
 
+import base64
+import hashlib
 import ipaddress
+import re
 import time
 
 from django.conf import settings
@@ -151,3 +154,20 @@ def page_size(raw: str | None, default: int) -> int:
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise ValueError(raw)
     return min(int(raw), MAX_PAGE_SIZE)
+
+
+# --- stored documents with their own styles -------------------------------------------------
+
+STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
+
+
+def allow_inline_styles_of(response, html: str):
+    """Allow exactly the <style> blocks of a stored document we generated (a summons letter shown
+    in an iframe, which inherits the page's policy), by their hashes, on this response only."""
+    hashes = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()}'"
+        for block in STYLE_BLOCK.findall(html or "")
+    ]
+    if hashes:
+        response._csp_update = {"style-src": hashes}
+    return response
