@@ -1,4 +1,5 @@
-"""The organisation in the Django admin (teams, staff, absences) and the admin site's own texts.
+"""The organisation in the Django admin (teams, staff, absences), API tokens, and the admin site's
+own texts.
 
 Only role admin (or a superuser) sees these pages, like the catalogue. The site is titled in Danish;
 third-party apps (django-axes, DRF tokens) get Danish names here, their models' names come from
@@ -10,9 +11,12 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from jobcenter.models import Absence, StaffMember, Team
 from jobcenter.perms import is_admin
+from jobcenter.tokens import token_expires_at
 
 admin.site.site_header = _("Kontaktplan – administration")
 admin.site.site_title = _("Kontaktplan – administration")
@@ -104,3 +108,30 @@ class KontaktplanUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, KontaktplanUserAdmin)
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ExpiringTokenAdmin(TokenAdmin):
+    """API tokens with when they expire and when (and from where) they were last used."""
+
+    list_display = ("key", "user", "created", "expires", "last_used_at", "last_used_from")
+    list_select_related = ("user", "use")
+
+    @admin.display(description=_("udløber"))
+    def expires(self, obj):
+        return token_expires_at(obj)
+
+    @admin.display(description=_("senest brugt"), ordering="use__last_used_at")
+    def last_used_at(self, obj):
+        use = getattr(obj, "use", None)
+        return use.last_used_at if use else None
+
+    @admin.display(description=_("senest brugt fra"))
+    def last_used_from(self, obj):
+        use = getattr(obj, "use", None)
+        return use.last_used_from if use else None
