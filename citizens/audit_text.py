@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 _CPR_LIKE = re.compile(r"\b(\d{6})-?\d{4}\b")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -126,6 +127,8 @@ def describe(action: str, details: dict, names: Names) -> str:
         }
     if details.get("import"):
         return _describe_import(action, details, names)
+    if "booking" in details:
+        return _describe_booking(details, names)
     if action == "view":
         return _("Borgerens oplysninger vist%(via)s.") % {"via": _via_api(details)}
     if action == "reveal_cpr":
@@ -133,6 +136,20 @@ def describe(action: str, details: dict, names: Names) -> str:
     if action == "export":
         if details.get("kind") == "indsigt":
             return _("Indsigt udleveret%(via)s.") % {"via": _via_api(details)}
+        if isinstance(details.get("citizens"), list):
+            shown = len(details["citizens"])
+            if details.get("page") == "worklist":
+                text = ngettext(
+                    "Arbejdslisten vist med %(n)s borger.", "Arbejdslisten vist med %(n)s borgere.", shown
+                ) % {"n": shown}
+            else:
+                text = ngettext(
+                    "Liste med %(n)s borger vist%(via)s.", "Liste med %(n)s borgere vist%(via)s.", shown
+                ) % {"n": shown, "via": _via_api(details)}
+            filters = {k: v for k, v in (details.get("filters") or {}).items() if v and k != "page"}
+            if filters:
+                text += " " + _("Filtre: %(filters)s.") % {"filters": _mask(_value("", filters, names))}
+            return text
         if "format" in details:
             text = _("Arbejdslisten eksporteret som %(format)s, %(rows)s rækker.") % {
                 "format": str(details["format"]).upper(),
@@ -170,6 +187,20 @@ def describe(action: str, details: dict, names: Names) -> str:
             return " ".join(sentences)
         return " ".join(_changes(before, after, names))
     return _generic(details, names)
+
+
+def _describe_booking(details: dict, names: Names) -> str:
+    if details.get("kind") == "indkaldelse":
+        return _("Indkaldelse udstedt.")
+    if details.get("event") == "cancelled":
+        return _("Booking aflyst.")
+    start = details.get("start")
+    when = ""
+    if isinstance(start, str) and len(start) >= 16:
+        when = f"{_value('date', start[:10], names)} {start[11:16]}"
+    return _("Samtale booket %(when)s (%(kind)s).") % {
+        "when": when, "kind": _value("kind", details.get("kind"), names)
+    }
 
 
 def _describe_import(action: str, details: dict, names: Names) -> str:

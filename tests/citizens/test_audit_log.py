@@ -139,3 +139,26 @@ def test_unknown_details_fall_back_to_labelled_values_and_mask_cpr(client, ada, 
 
     assert describe("view", {"search": "0101011234"}, Names()) == "Borgerens oplysninger vist."
     assert describe("update", {"search": "0101011234"}, Names()) == "search: 010101-xxxx"
+
+
+def test_search_by_citizen_finds_the_lists_that_showed_them(client, logged, ada, alice):
+    from citizens.audit import audit_citizens_shown
+
+    anna, bent = logged
+    audit_citizens_shown(user=alice.user, citizen_ids=[anna.pk], details={"page": "worklist", "filters": {}})
+    client_for(client, ada)
+    events = found(client, citizen="holm")
+    assert {e.action for e in events} == {"view", "export"}
+    assert all(e.citizen in (anna, None) for e in events)
+    page = client.get(reverse("citizens:audit"), {"citizen": "holm"}).content.decode()
+    assert "Arbejdslisten vist med 1 borger." in page
+    assert [e.action for e in found(client, citizen="lund", action="export")] == []
+
+
+def test_booking_details_read_as_sentences():
+    from citizens.audit_text import Names, describe
+
+    booked = {"booking": 3, "event": "booked", "start": "2026-12-01T09:00:00+01:00", "kind": "jobsamtale"}
+    assert describe("update", booked, Names()) == "Samtale booket 01.12.2026 09:00 (Jobsamtale)."
+    assert describe("update", {"booking": 3, "event": "cancelled"}, Names()) == "Booking aflyst."
+    assert describe("export", {"kind": "indkaldelse", "booking": 3}, Names()) == "Indkaldelse udstedt."
