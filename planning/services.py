@@ -48,6 +48,10 @@ class Proposal:
     slots: list[Slot]
     late: bool
 
+    @property
+    def label(self) -> str:
+        return obligation_label(self.obligation) if self.obligation is not None else ""
+
 
 def caseworker_for(citizen: Citizen, user) -> StaffMember | None:
     return citizen.caseworker or staff_member_of(user)

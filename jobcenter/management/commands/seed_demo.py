@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from citizens.refresh import refresh_all
 from jobcenter.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from planning.demo import seed_bookings
 
 
 class Command(BaseCommand):
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             if not no_refresh:
                 refreshed = refresh_all(on=on)
                 self.stdout.write(f"Kontaktkrav beregnet for {refreshed} borgere.")
+                booked = seed_bookings(on=on, seed=seed)  # planning: talks for the coming weeks
+                self.stdout.write(f"Samtaler booket de kommende uger: {booked}.")
         else:
             self.stdout.write(f"Demodata findes allerede ({summary.citizens} borgere); intet ændret.")
         logins = ", ".join(login for login, *_ in DEMO_LOGINS)
