@@ -53,8 +53,13 @@ def test_book_from_the_worklist_then_mark_held_with_the_keyboard(page, demo, wid
     page.get_by_text("er booket").wait_for()
     assert axe_violations(page) == []
     screenshot(page, f"planning-booked-{width}")
-    booking = Booking.objects.get(citizen__first_name=name.split()[0], citizen__last_name=name.split(" ", 1)[1],
-                                  status="planned", created_by__username="sagsbehandler")
+    first, last = name.split(" ", 1)
+    booking = Booking.objects.get(
+        citizen__first_name=first,
+        citizen__last_name=last,
+        status="planned",
+        created_by__username="sagsbehandler",
+    )
 
     # Later, after the talk: the clock moves to the end of the booking.
     with time_machine.travel(booking.end + timedelta(minutes=5), tick=True):
