@@ -53,6 +53,14 @@ def test_book_from_the_worklist_then_mark_held_with_the_keyboard(page, demo, wid
     page.get_by_text("er booket").wait_for()
     assert axe_violations(page) == []
     screenshot(page, f"planning-booked-{width}")
+    # Print the summons: from the booking panel, keyboard only.
+    page.locator("#contact-panel").get_by_role("button", name="Udskriv indkaldelse").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/planlaegning/indkaldelse/*/")
+    assert page.get_by_role("link", name="Hent PDF").is_visible()
+    assert name in page.frame_locator("iframe.kp-letter").locator("body").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, f"planning-summons-{width}")
     first, last = name.split(" ", 1)
     booking = Booking.objects.get(
         citizen__first_name=first,
