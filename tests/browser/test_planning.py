@@ -87,3 +87,21 @@ def test_book_from_the_worklist_then_mark_held_with_the_keyboard(page, demo, wid
     booking.refresh_from_db()
     assert booking.status == "held" and booking.contact.outcome == "held"
     assert booking.contact.minutes == booking.minutes
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_calendar_and_capacity_pages_are_accessible(page, demo, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, "sagsbehandler", "demo")
+    page.goto("/planlaegning/kalender/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Kalender")
+    page.get_by_role("link", name="Næste uge").focus()
+    page.keyboard.press("Enter")  # htmx swaps the week in place
+    page.wait_for_url("**dato=*")
+    assert axe_violations(page) == []
+    screenshot(page, f"planning-calendar-{width}")
+    page.get_by_role("button", name="Log ud").click()
+    login(page, "teamleder", "demo")
+    page.goto("/planlaegning/kapacitet/")
+    assert axe_violations(page) == []
+    screenshot(page, f"planning-capacity-{width}")
