@@ -38,7 +38,7 @@ class WorklistTable(tables.Table):
     )
     last_contact = tables.DateColumn(verbose_name=_("Seneste kontakt"), format="d.m.Y")
     booking = tables.Column(  # annotated by planning.selectors.with_booking
-        verbose_name=_("Booket"), accessor="booking_start", orderable=False, default=""
+        verbose_name=_("Booket"), accessor="booking_start", orderable=False, empty_values=()
     )
     caseworker = tables.Column(
         verbose_name=_("Sagsbehandler"),
