@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citizens import selectors as citizen_selectors
+from citizens.audit import audit_citizens_shown
+from citizens.models import AuditEvent
+from citizens.services import audit_log
 from jobcenter.hardening import allow_inline_styles_of
 from jobcenter.perms import is_team_leader_or_admin
 from planning import feeds, reports, selectors, services
@@ -106,6 +109,8 @@ def book(request, pk: int):
 
 def booking_detail(request, pk: int):
     booking = selectors.booking_get_for(request.user, pk)
+    audit_log(user=request.user, citizen_id=booking.citizen_id, action=AuditEvent.Action.VIEW,
+              details={"page": "booking", "booking": booking.pk})
     return _panel(request, "planning/_booking_panel.html", {"booking": booking})
 
 
@@ -188,12 +193,16 @@ def _summons_for(request, pk: int) -> Summons:
 def summons_detail(request, pk: int):
     """The issued letter, printable, with a link to its PDF."""
     summons = _summons_for(request, pk)
+    audit_log(user=request.user, citizen_id=summons.citizen_id, action=AuditEvent.Action.VIEW,
+              details={"page": "summons", "summons": summons.pk})
     response = render(request, "planning/summons.html", {"summons": summons})
     return allow_inline_styles_of(response, summons.html)  # the letter's own <style>, shown in an iframe
 
 
 def summons_pdf(request, pk: int):
     summons = _summons_for(request, pk)
+    audit_log(user=request.user, citizen_id=summons.citizen_id, action=AuditEvent.Action.VIEW,
+              details={"page": "summons_pdf", "summons": summons.pk})
     response = HttpResponse(bytes(summons.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="indkaldelse-{summons.pk}.pdf"'
     return response
@@ -216,6 +225,8 @@ def calendar(request):
     first = day if view == "dag" else services.week_start(day)
     last = first if view == "dag" else first + timedelta(days=6)
     bookings = list(selectors.calendar_for(staff, first, last))
+    audit_citizens_shown(user=request.user, citizen_ids=[b.citizen_id for b in bookings],
+                         details={"page": "calendar", "from": str(first), "to": str(last)})
     days = []
     for offset in range((last - first).days + 1):
         d = first + timedelta(days=offset)
