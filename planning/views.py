@@ -183,26 +183,30 @@ def summons_issue(request, pk: int):
 
 
 def _summons_for(request, pk: int) -> Summons:
-    return get_object_or_404(
+    summons = get_object_or_404(
         Summons.objects.select_related("booking", "citizen"),
         pk=pk,
         citizen__in=citizen_selectors.citizen_list_for(request.user),
     )
+    # Reading a letter kept with the citizen is an access to the citizen's record.
+    audit_log(
+        user=request.user,
+        citizen=summons.citizen,
+        action=AuditEvent.Action.VIEW,
+        details={"summons": summons.pk},
+    )
+    return summons
 
 
 def summons_detail(request, pk: int):
     """The issued letter, printable, with a link to its PDF."""
     summons = _summons_for(request, pk)
-    audit_log(user=request.user, citizen_id=summons.citizen_id, action=AuditEvent.Action.VIEW,
-              details={"page": "summons", "summons": summons.pk})
     response = render(request, "planning/summons.html", {"summons": summons})
     return allow_inline_styles_of(response, summons.html)  # the letter's own <style>, shown in an iframe
 
 
 def summons_pdf(request, pk: int):
     summons = _summons_for(request, pk)
-    audit_log(user=request.user, citizen_id=summons.citizen_id, action=AuditEvent.Action.VIEW,
-              details={"page": "summons_pdf", "summons": summons.pk})
     response = HttpResponse(bytes(summons.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="indkaldelse-{summons.pk}.pdf"'
     return response
