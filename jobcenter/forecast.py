@@ -8,7 +8,8 @@ is run through the obligation engine once, and its profile is multiplied by the 
 Policies (stated so the figures can be checked):
 
 1. **What counts.** A required contact is an obligation of the rule set, evaluated in what-if
-   mode (``rule_set`` given) with no contacts, whose deadline (``latest``) falls in a month of
+   mode (``rule_set`` given, ``project=True``: rolling rules assume each contact is held on its
+   deadline) with no contacts, whose deadline (``latest``) falls in a month of
    the horizon, and whose status is municipal and not waived: obligations performed by the
    a-kasse (``not_municipal``) and obligations waived under the 25 % exemption are left out.
    It is the gross requirement from the first month on: contacts already held before the
@@ -191,7 +192,7 @@ def _profile(
 ) -> list[tuple[int, float, float]]:
     """(month index, contacts, hours) for one enrolment of the cohort."""
     out = []
-    for ob in evaluate(book, facts, (), last_day, rule_set=rule_set):
+    for ob in evaluate(book, facts, (), last_day, rule_set=rule_set, project=True):
         if ob.status not in ACTIVE_STATUSES or ob.latest < first:
             continue
         i = _month_index(ob.latest, first)

@@ -41,7 +41,7 @@ def test_forecast_totals_equal_the_sum_of_the_engines_per_citizen_obligations(al
         if e.end is not None and e.end < FIRST:
             continue
         facts = EnrolmentFacts(e.target_group.code, e.start, e.end, e.exempt, e.work_obligation)
-        for ob in evaluate(book, facts, [], last_day, rule_set=rule_set):
+        for ob in evaluate(book, facts, [], last_day, rule_set=rule_set, project=True):
             if ob.status in ACTIVE_STATUSES and FIRST <= ob.latest < last_day:
                 i = (ob.latest.year - FIRST.year) * 12 + ob.latest.month - FIRST.month
                 expected[i] += ob.quota_pct / 100
