@@ -280,6 +280,8 @@ class _Plan:
         if self.local:  # the local set in force on the deadline, layered on a statutory set in force
             in_force = self.valid_from <= latest and (self.valid_to is None or latest <= self.valid_to)
             return in_force and (self.gov is None or self.gov.set_on(latest) is not None), ""
+        if self.gov is None:
+            return True, ""
         code, note = self.gov.governing(earliest, latest, self.mode == "rolling")
         return code == self.set_code, note
 
@@ -354,9 +356,9 @@ def _plans(book: RuleBook, group: str, rule_set: str | None,
 
 def _build_plans(book: RuleBook, group: str, rule_set: str | None,
                  local_codes: tuple[str, ...]) -> tuple[_Plan, ...]:
-    plans = []
+    plans: list[_Plan] = []
     what_if = rule_set is not None
-    if what_if:
+    if rule_set is not None:
         rs = book.rule_set(rule_set)
         plans.extend(_Plan(rule, rs, i, scoped=False) for i, rule in enumerate(book.rules_for(rs, group)))
     else:
@@ -368,11 +370,11 @@ def _build_plans(book: RuleBook, group: str, rule_set: str | None,
             restart = rs.valid_from if rs.transition == "restart" and mapped else None
             for i, rule in enumerate(rules):
                 plans.append(_Plan(rule, rs, s_idx * 1000 + i, scoped=True, gov=gov, restart_from=restart))
-    gov = None if what_if else _Gov(book.statutory_sets())
+    local_gov = None if what_if else _Gov(book.statutory_sets())
     for l_idx, code in enumerate(local_codes):
         rs = book.rule_set(code)
         for i, rule in enumerate(book.rules_for(rs, group)):
-            plans.append(_Plan(rule, rs, 1_000_000 + l_idx * 1000 + i, scoped=not what_if, gov=gov))
+            plans.append(_Plan(rule, rs, 1_000_000 + l_idx * 1000 + i, scoped=not what_if, gov=local_gov))
     return tuple(plans)
 
 
@@ -475,16 +477,16 @@ def _candidates(plans: tuple[_Plan, ...], enrolment: EnrolmentFacts,
             earliest = add_months(start, r.window_from_months) if r.window_from_months else start
             if end is not None and earliest > end:
                 continue
-            w_end = add_months(start, r.window_to_months) - ONE_DAY
+            w_end = add_months(start, r.window_to_months or 0) - ONE_DAY  # validated: set for one-offs
             for k in range(1, r.count + 1):
-                latest = start + p.first_deadline if k == 1 and first else w_end
+                latest = start + p.first_deadline if k == 1 and p.first_deadline is not None else w_end
                 keep, note = p.keeps(earliest, latest)
                 if keep:
                     out.append([latest, earliest, p.order, k, r.count, p, None, None, k == 1 and first,
                                 False, None, note or note0])
             continue
         horizon = on if on > start else start
-        every = p.every
+        every = p.every or 1  # validated: fixed periods have a length
         offset = r.window_from_months
         w_stop = r.window_to_months
         while w_stop is None or offset < w_stop:
@@ -498,7 +500,7 @@ def _candidates(plans: tuple[_Plan, ...], enrolment: EnrolmentFacts,
             period = (p_start, p_end)
             for k in range(1, r.count + 1):
                 first_talk = k == 1 and first and offset == r.window_from_months
-                latest = start + p.first_deadline if first_talk else p_end
+                latest = start + p.first_deadline if first_talk and p.first_deadline is not None else p_end
                 keep, note = p.keeps(p_start, latest)
                 if keep:
                     out.append([latest, p_start, p.order, k, r.count, p, period, None, first_talk,
@@ -524,10 +526,11 @@ def _rolling(p: _Plan, enrolment: EnrolmentFacts, on: date, usable: list[Contact
     anchor_kind = "window" if r.window_from_months else "start"
     w_end = None if r.window_to_months is None else add_months(start, r.window_to_months) - ONE_DAY
     eligible = [c for c in usable if _eligible(p, c)]
+    every = p.every or 1  # validated: a rolling rule has its longest gap
     i, n = 0, len(eligible)
     rows: list[list] = []
     while end is None or anchor <= end:
-        latest = add_months(anchor, p.every)
+        latest = add_months(anchor, every)
         if w_end is not None and latest > w_end:
             break
         # The first contact after the anchor (on it, for the first one) meets this obligation.

@@ -129,8 +129,8 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
     new_obligations: list[Obligation] = []
     enrolment_rows: list[tuple] = []
     summary: dict[int, dict] = {cid: {"current": None, "next": None} for cid in citizen_ids}
-    for row in enrolments:
-        pk, citizen_id, group_id, start, end, exempt, work_obligation, old_due, old_status, short = row
+    for enr in enrolments:
+        pk, citizen_id, group_id, start, end, exempt, work_obligation, old_due, old_status, short = enr
         active = start <= on and (end is None or end >= on)
         due, status = None, ""
         if active or start > on:
