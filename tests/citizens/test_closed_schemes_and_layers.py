@@ -195,3 +195,38 @@ def test_local_set_copy_as_draft_and_activation_checks(ada):
     draft.refresh_from_db()
     assert draft.status == "active"
     assert draft.history.count() >= 2  # history as for statutory sets
+
+
+# --- UI and API -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_citizen_page_labels_statutory_and_local_obligations(client, alice, teams):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    citizen = _citizen(teams[0], "0101901234")
+    citizen.caseworker = alice
+    citizen.save()
+    html = client_for(client, alice).get(reverse("citizens:detail", args=[citizen.pk])).content.decode()
+    assert '<span class="badge badge-info">Lokalt serviceniveau</span>' in html
+    assert '<span class="badge">Lovkrav</span>' in html
+
+
+@pytest.mark.django_db
+def test_api_short_absence_action_and_statutory_filter(alice, teams):
+    from tests.api.conftest import api_for
+    from tests.citizens.factories import make_citizen
+
+    sick = make_citizen(teams[0], alice, group="sygedagpenge", start=D(2026, 10, 5), name="Syg Sygesen")
+    ready = make_citizen(teams[0], alice, group="kh-jobparat", start=D(2026, 10, 5), name="Klar Klarsen")
+    api = api_for(alice)
+    url = f"/api/v1/enrolments/{sick.enrolments.get().pk}/short-absence/"
+    response = api.post(url, {"short_absence": True}, format="json")
+    assert response.status_code == 200 and response.json()["short_absence"] is True
+    refused = api.post(f"/api/v1/enrolments/{ready.enrolments.get().pk}/short-absence/",
+                       {"short_absence": True}, format="json")
+    assert refused.status_code == 400 and "short_absence" in refused.json()["error"]["fields"]
+    assert api.get("/api/v1/worklist/?source=statutory&scope=team").status_code == 200
+    assert api.get("/api/v1/worklist/?source=bogus").status_code == 400
