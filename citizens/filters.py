@@ -37,6 +37,12 @@ class WorklistFilter(django_filters.FilterSet):
         label=_("Sagsbehandler"), queryset=None, empty_label=_("Alle sagsbehandlere")
     )
     q = django_filters.CharFilter(label=_("Søg navn"), method="filter_name")
+    booking = django_filters.ChoiceFilter(
+        label=_("Booking"),
+        choices=[("none", _("Ikke booket")), ("booked", _("Booket"))],
+        method="filter_booking",
+        empty_label=_("Alle"),
+    )
     SOURCE_CHOICES = [("all", _("Lovkrav og lokalt serviceniveau")), ("statutory", _("Kun lovkrav"))]
     source = django_filters.ChoiceFilter(
         label=_("Krav"), choices=SOURCE_CHOICES, method="filter_source", empty_label=None
@@ -44,7 +50,7 @@ class WorklistFilter(django_filters.FilterSet):
 
     class Meta:
         model = Citizen
-        fields = ["scope", "status", "target_group", "caseworker", "q", "source"]
+        fields = ["scope", "status", "target_group", "caseworker", "q", "booking", "source"]
 
     def __init__(self, data=None, *args, caseworkers, staff_member, **kwargs):
         data = data.copy() if data is not None else {}
@@ -82,6 +88,11 @@ class WorklistFilter(django_filters.FilterSet):
             return queryset
         statutory = Obligation.objects.filter(enrolment__citizen=OuterRef("pk"), local=False)
         return queryset.filter(Exists(statutory))
+
+    def filter_booking(self, queryset, name, value):
+        from planning.selectors import filter_booking  # planned talks live in the planning app
+
+        return filter_booking(queryset, value)
 
     def filter_name(self, queryset, name, value):
         for word in value.split()[:4]:

@@ -13,7 +13,10 @@ A scenario is a dict (usually read from JSON)::
 without it only statutory rules apply. Every obligation carries ``"local": true|false``. Rules
 may be rolling (``cadence``); an enrolment may set ``short_absence`` (sick benefit). Every
 contact is offered to every enrolment; the engine counts only those within the enrolment's
-[start, end] (transfer policy). Malformed input raises :class:`ScenarioError` naming the field.
+[start, end] (transfer policy). Optional ``bookings`` (planned talks: date, kind, channel,
+performed_by; future dates allowed) add ``booked_for``/``booked_late`` to each obligation
+(``planning/matching.py``); they never meet one. Malformed input raises
+:class:`ScenarioError` naming the field.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from typing import Any
 
 from catalogue.rulebook import CHANNELS, KINDS, OUTCOMES, PERFORMERS, RuleBook
 from citizens.obligations import ContactFacts, EnrolmentFacts, evaluate
+from planning.matching import BookingFacts, match_bookings  # pure; planned talks (issue 9)
 
-_TOP_FIELDS = {"on", "rule_set", "enrolments", "contacts", "description", "_comment"}
+_TOP_FIELDS = {"on", "rule_set", "enrolments", "contacts", "description", "_comment", "bookings"}
 _TOP_FIELDS |= {"local_rule_set"}
 _ENROLMENT_FIELDS = {"target_group", "start", "end", "exempt", "work_obligation"}
 _ENROLMENT_FIELDS |= {"short_absence"}
 _CONTACT_FIELDS = {"date", "kind", "channel", "performed_by", "outcome", "id"}
+_BOOKING_FIELDS = {"date", "kind", "channel", "performed_by", "id"}
 
 
 class ScenarioError(ValueError):
@@ -164,13 +169,47 @@ def parse_local_rule_set(book: RuleBook, data: Any) -> tuple[str, ...]:
     return (code,)
 
 
+def _parse_bookings(data: dict) -> list[BookingFacts]:
+    """Planned talks (``bookings``): like contacts without an outcome; future dates allowed."""
+    out = []
+    for i, item in enumerate(_parse_list(data, "bookings", required=False)):
+        path = f"bookings[{i}]"
+        if not isinstance(item, dict):
+            raise ScenarioError(path, "skal være et objekt")
+        _check_keys(item, _BOOKING_FIELDS, path)
+        out.append(BookingFacts(
+            date=_parse_date(_require(item, "date", path), f"{path}.date"),
+            kind=_parse_code(_require(item, "kind", path), KINDS, f"{path}.kind", "kontakttype"),
+            channel=_parse_code(_require(item, "channel", path), CHANNELS, f"{path}.channel", "kanal"),
+            performed_by=_parse_code(item.get("performed_by", "kommune"), PERFORMERS,
+                                     f"{path}.performed_by", "udfører"),
+            id=item.get("id", i),
+        ))
+    return out
+
+
+def _rule_channels(book: RuleBook, group: str):
+    """An obligation's rule channels (for booking matching); all channels if the rule is unknown."""
+    def channels_of(o) -> tuple[str, ...]:
+        try:
+            rules = book.rules_for(book.rule_set(o.rule_set), group)
+        except (KeyError, ValueError, LookupError):
+            return CHANNELS
+        return next((tuple(r.channels) for r in rules if r.code == o.rule), CHANNELS)
+    return channels_of
+
+
 def run_scenario(book: RuleBook, data: Any) -> list[dict[str, Any]]:
     """Evaluate every enrolment of the scenario; a JSON-able list of obligations."""
     on, rule_set, enrolments, contacts = parse_scenario(book, data)
     local_sets = parse_local_rule_set(book, data)
+    bookings = _parse_bookings(data)
     rows: list[dict[str, Any]] = []
     for enrolment in enrolments:
-        for o in evaluate(book, enrolment, contacts, on, rule_set=rule_set, local_sets=local_sets):
+        obligations = evaluate(book, enrolment, contacts, on, rule_set=rule_set, local_sets=local_sets)
+        matches = match_bookings(obligations, bookings, _rule_channels(book, enrolment.target_group),
+                                 start=enrolment.start, end=enrolment.end)
+        for o, match in zip(obligations, matches, strict=True):
             rows.append({
                 "target_group": enrolment.target_group,
                 "rule": o.rule,
@@ -184,5 +223,7 @@ def run_scenario(book: RuleBook, data: Any) -> list[dict[str, Any]]:
                 "met_by": o.met_by.date.isoformat() if o.met_by is not None else None,
                 "explanation": o.explanation,
                 "local": o.local,
+                "booked_for": match.booked_for.date.isoformat() if match.booked_for else None,
+                "booked_late": match.booked_late.date.isoformat() if match.booked_late else None,
             })
     return rows
