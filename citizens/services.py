@@ -223,7 +223,7 @@ def citizen_create(
                     "team": team.name,
                     "target_group": target_group.code,
                     "start": start.isoformat(),
-                    "short_absence": short_absence,
+                    **({"short_absence": True} if short_absence else {}),
                 }
             },
         )
@@ -286,7 +286,7 @@ def enrolment_transfer(
             details={
                 "before": {"target_group": current.target_group.code if current else None},
                 "after": {"target_group": target_group.code, "start": start.isoformat(),
-                          "short_absence": short_absence},
+                          **({"short_absence": True} if short_absence else {})},
             },
         )
         refresh_citizens([citizen.pk])
