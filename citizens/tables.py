@@ -99,6 +99,12 @@ class WorklistTable(tables.Table):
     def value_days(self, value):
         return (timezone.localdate() - value).days if value else ""
 
+    def value_next_due(self, value):
+        return value  # a date: a real date cell in XLSX
+
+    def value_last_contact(self, value):
+        return value
+
     def render_caseworker(self, record):
         return str(record.caseworker) if record.caseworker else "—"
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
@@ -36,6 +35,7 @@ from citizens.models import AuditEvent, Citizen
 from citizens.obligations import evaluate
 from citizens.refresh import contact_facts, enrolment_facts
 from citizens.tables import WorklistTable
+from jobcenter import exports
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
 
 PAGE_SIZE = 50
@@ -78,8 +78,8 @@ def worklist(request):
             action=AuditEvent.Action.EXPORT,
             details={"format": export_format, "filters": request.GET.dict(), "rows": filters.qs.count()},
         )
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        return TableExport(export_format, table).response(f"arbejdsliste-{stamp}.{export_format}")
+        values = table.as_values()  # the header row first, then typed values (value_* methods)
+        return exports.export_response(export_format, "arbejdsliste", next(values), values)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
     context = {"filter": filters, "table": table, "query": request.GET.urlencode()}
     if request.htmx and request.htmx.target == "worklist-results":
