@@ -3,6 +3,7 @@
 Bad input raises ValidationError with a Danish message per field, before anything is saved.
 """
 
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -81,10 +82,25 @@ def contact_register(
     outcome: str,
     note: str = "",
     performed_by: str = "kommune",
+    idempotency_key: uuid.UUID | None = None,
+    confirm_duplicate: bool = False,
 ) -> Contact:
+    """Register a held (or missed) contact.
+
+    ``idempotency_key`` (one per opened form): a second submit with the same key returns the
+    contact the first one stored, so a double click stores one row. A second contact identical to
+    one already stored (same day, kind, channel and performer) is refused unless
+    ``confirm_duplicate``: it would silently meet a second obligation.
+    """
     today = timezone.localdate()
     with transaction.atomic():
         _lock(citizen)
+        if idempotency_key is not None:
+            stored = Contact.objects.filter(idempotency_key=idempotency_key).first()
+            if stored is not None:
+                if stored.citizen_id != citizen.pk:
+                    raise ValidationError("Formularen er allerede brugt til en anden borger. Åbn den igen.")
+                return stored
         if date > today:
             raise ValidationError(
                 {"date": "Datoen ligger i fremtiden. En kontakt registreres, når den er holdt."}
@@ -96,6 +112,17 @@ def contact_register(
             raise ValidationError(
                 {"date": f"Datoen ligger før borgerens første forløb startede ({first_start:%d.%m.%Y})."}
             )
+        if not confirm_duplicate and citizen.contacts.filter(
+            date=date, kind=kind, channel=channel, performed_by=performed_by
+        ).exists():
+            raise ValidationError(
+                {
+                    "confirm_duplicate": f"Der er allerede registreret en magen til kontakt den "
+                    f"{date:%d.%m.%Y} (samme kontaktform, kanal og udfører). Bekræft, hvis det er en "
+                    "ekstra kontakt: den tæller så som endnu en samtale."
+                },
+                code="duplicate",
+            )
         contact = Contact(
             citizen=citizen,
             date=date,
@@ -106,6 +133,7 @@ def contact_register(
             note=note,
             performed_by=performed_by,
             held_by=_staff(user) if performed_by == "kommune" else None,
+            idempotency_key=idempotency_key,
         )
         contact.full_clean()
         contact.save()

@@ -5,11 +5,12 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -58,16 +59,37 @@ def _apply_errors(form, exc: ValidationError) -> None:
 # --- worklist -------------------------------------------------------------------------------
 
 
-def worklist(request):
+def _worklist_filter(request, data) -> WorklistFilter:
     visible = selectors.citizen_list_for(request.user).select_related(
         "current_target_group", "caseworker__user"
     )
-    filters = WorklistFilter(
-        request.GET or None,
+    return WorklistFilter(
+        data or None,
         queryset=visible,
         caseworkers=selectors.caseworkers_visible_to(request.user),
         staff_member=staff_member_of(request.user),
     )
+
+
+def _worklist_count_after_save(request) -> int | None:
+    """How many rows the worklist the form was opened from now shows (its filters are in the URL)."""
+    current = request.htmx.current_url if request.htmx else None
+    if not current:
+        return None
+    return _worklist_filter(request, QueryDict(urlsplit(current).query)).qs.count()
+
+
+def _logged_filters(filters: WorklistFilter, params) -> dict:
+    """The filters as the audit log keeps them: a CPR number searched for is masked."""
+    logged = params.dict()
+    logged.pop("_export", None)
+    if filters.search is not None:
+        logged["q"] = filters.search.for_log
+    return logged
+
+
+def worklist(request):
+    filters = _worklist_filter(request, request.GET)
     table = WorklistTable(filters.qs)
     export_format = request.GET.get("_export")
     if export_format in ("csv", "xlsx"):
@@ -76,12 +98,33 @@ def worklist(request):
             user=request.user,
             citizen=None,
             action=AuditEvent.Action.EXPORT,
-            details={"format": export_format, "filters": request.GET.dict(), "rows": filters.qs.count()},
+            details={
+                "format": export_format,
+                "filters": _logged_filters(filters, request.GET),
+                "rows": filters.qs.count(),
+            },
         )
         values = table.as_values()  # the header row first, then typed values (value_* methods)
         return exports.export_response(export_format, "arbejdsliste", next(values), values)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    context = {"filter": filters, "table": table, "query": request.GET.urlencode()}
+    if filters.search is not None:  # a search is a read like any other: who looked for whom
+        services.audit_log(
+            user=request.user,
+            citizen=None,
+            action=AuditEvent.Action.VIEW,
+            details={
+                "search": filters.search.kind,
+                "filters": _logged_filters(filters, request.GET),
+                "citizens": [row.record.pk for row in table.page.object_list] if table.page else [],
+            },
+        )
+    context = {
+        "filter": filters,
+        "table": table,
+        "query": request.GET.urlencode(),
+        "week_end": filters.week_end,
+        "empty_reasons": filters.empty_reasons() if not table.paginator.count else [],
+    }
     if request.htmx and request.htmx.target == "worklist-results":
         return render(request, "citizens/_worklist_results.html", context)
     return render(request, "citizens/worklist.html", context)
@@ -117,15 +160,23 @@ def contact_create(request, pk: int):
                         "current_target_group", "caseworker__user"
                     )
                 )
-                return render(
-                    request,
-                    "citizens/_contact_saved.html",
-                    {"message": message, "citizen": citizen, "row": row_table.rows[0], "source": source},
-                )
+                context = {
+                    "message": message,
+                    "citizen": citizen,
+                    "row": row_table.rows[0],
+                    "source": source,
+                    "count": _worklist_count_after_save(request) if source == "worklist" else None,
+                }
+                return render(request, "citizens/_contact_saved.html", context)
             messages.success(request, message)
             return redirect("citizens:detail", pk=citizen.pk)
-    template = "citizens/_contact_form.html" if request.htmx else "citizens/contact_form.html"
-    status = 422 if request.method == "POST" and request.htmx else 200
+    if not request.htmx:
+        template = "citizens/contact_form.html"
+    elif request.method == "GET" and source == "worklist":
+        template = "citizens/_contact_form_row.html"  # opens in place, under the row
+    else:
+        template = "citizens/_contact_form.html"
+    status = 422 if request.method == "POST" else 200
     return render(request, template, {"form": form, "citizen": citizen, "source": source}, status=status)
 
 
@@ -294,20 +345,28 @@ def edit(request, pk: int):
 
 def create(request):
     teams = selectors.teams_visible_to(request.user)
-    form = CitizenCreateForm(
-        request.POST or None, teams=teams, caseworkers=selectors.caseworkers_visible_to(request.user)
-    )
+    caseworkers = selectors.caseworkers_visible_to(request.user)
+    initial = {}
+    if len(teams) == 1:  # the only choice is the right one
+        initial["team"] = teams[0].pk
+    me = staff_member_of(request.user)
+    if me is not None and caseworkers.filter(pk=me.pk).exists():
+        initial["caseworker"] = me.pk
+        initial.setdefault("team", me.team_id)
+    form = CitizenCreateForm(request.POST or None, teams=teams, caseworkers=caseworkers, initial=initial)
+    context = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
             citizen = services.citizen_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
+            # A duplicate CPR number: offer the way onward when the user may see that citizen.
+            cpr = form.data.get("cpr", "")
+            context["duplicate_citizen"] = selectors.citizen_with_cpr_for(request.user, cpr)
         else:
             messages.success(request, _("Borgeren er oprettet."))
             return redirect("citizens:detail", pk=citizen.pk)
-    return render(
-        request, "citizens/create.html", {"form": form}, status=422 if request.method == "POST" else 200
-    )
+    return render(request, "citizens/create.html", context, status=422 if request.method == "POST" else 200)
 
 
 # --- team leaders: reassignment -------------------------------------------------------------
