@@ -72,7 +72,7 @@ class ContactForm(DesignSystemMixin, forms.Form):
         max_value=600,
         initial=Contact.DEFAULT_MINUTES["fremmoede"],
         required=False,
-        help_text=_("Tom: efter kanal (fremmøde 45, telefon og video 30, digital 20)."),
+        help_text=_("Tom: efter kanal"),
         error_messages={
             "min_value": _("Mindst 1 minut."),
             "max_value": _("Højst 600 minutter."),

@@ -3,6 +3,7 @@
 Bad input raises ValidationError with a Danish message per field, before anything is saved.
 """
 
+import dataclasses
 import uuid
 from datetime import date, timedelta
 
@@ -18,8 +19,8 @@ from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
 from citizens.cpr import CprError, mask_cpr, parse_cpr
 from citizens.models import AuditEvent, Citizen, Contact, Enrolment
-from citizens.obligations import start_window
-from citizens.refresh import refresh_citizens
+from citizens.obligations import evaluate, start_window
+from citizens.refresh import contact_facts, enrolment_facts, refresh_citizens
 from jobcenter.models import StaffMember, Team
 
 EXEMPTION_LIMIT = 0.25  # LAB as amended by lov nr. 1750 af 29.12.2025: up to 1 in 4 may be exempted
@@ -337,25 +338,58 @@ def _serialise_exemptions() -> None:
 EXEMPTION_LOCK = 25_2026  # an arbitrary, fixed advisory-lock key
 
 
+def exemption_waives(enrolment: Enrolment, on: date) -> list:
+    """The obligations the 25 % exemption would waive (or waives) for this enrolment on ``on``."""
+    book = current_rulebook()
+    facts = enrolment_facts(enrolment, enrolment.target_group.code)
+    rows = enrolment.citizen.contacts.values("id", "date", "kind", "channel", "performed_by", "outcome")
+    contacts = [contact_facts(row) for row in rows]
+    exempted = evaluate(book, dataclasses.replace(facts, exempt=True, work_obligation=False), contacts, on)
+    return [o for o in exempted if o.status == "waived"]
+
+
+def exemption_blocker(enrolment: Enrolment | None, on: date) -> str | None:
+    """Why the 25 % exemption cannot act on this enrolment on ``on`` (Danish), or None if it can.
+
+    It acts only on a running enrolment, outside the work obligation (LAB kap. 16 a), in a group
+    whose rules in force allow it, and only when at least one obligation would be waived: an
+    enrolment that started under lab-2024 (before 1 July 2026) may owe nothing exemptable, and an
+    exemption there would only count against the municipality's 25 %.
+    """
+    if enrolment is None:
+        return "Borgeren har intet aktivt forløb."
+    if enrolment.work_obligation:
+        return "Borgere med arbejdspligt kan ikke fritages (LAB kap. 16 a)."
+    if enrolment.exempt:
+        return "Forløbet er allerede fritaget."
+    if not (enrolment.start <= on and (enrolment.end is None or enrolment.end >= on)):
+        return "Kun et forløb, der løber i dag, kan fritages."
+    if enrolment.target_group.code not in exemptable_group_codes(on):
+        return "25 %-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu."
+    if not exemption_waives(enrolment, on):
+        started_under = current_rulebook().in_force(enrolment.start)
+        when = f"Forløbet startede {enrolment.start:%d.%m.%Y}"
+        if started_under is not None:
+            when += f" under {started_under.name}"
+        return (
+            f"{when}, og ingen af dets kontaktkrav kan fritages efter 25 %-reglen. "
+            "En fritagelse ville ikke ændre noget og tælles derfor ikke med."
+        )
+    return None
+
+
 def enrolment_mark_exempt(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Skriv en begrundelse for fritagelsen."})
     on = timezone.localdate()
     with transaction.atomic():
         _serialise_exemptions()
         _lock(enrolment.citizen)
         enrolment = Enrolment.objects.select_related("target_group", "citizen").get(pk=enrolment.pk)
-        if enrolment.work_obligation:
-            raise ValidationError({"reason": "Borgere med arbejdspligt kan ikke fritages (LAB kap. 16 a)."})
-        if enrolment.exempt:
-            raise ValidationError({"reason": "Forløbet er allerede fritaget."})
-        if not (enrolment.start <= on and (enrolment.end is None or enrolment.end >= on)):
-            raise ValidationError({"reason": "Kun et forløb, der løber i dag, kan fritages."})
-        if enrolment.target_group.code not in exemptable_group_codes(on):
-            raise ValidationError(
-                {"reason": "25 %-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu."}
-            )
+        blocker = exemption_blocker(enrolment, on)
+        if blocker is not None:
+            raise ValidationError({"reason": blocker})
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": "Skriv en begrundelse for fritagelsen."})
         usage = exemption_usage(on)
         if usage["room"] < 1:
             raise ValidationError(

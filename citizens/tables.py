@@ -72,11 +72,18 @@ class WorklistTable(tables.Table):
 
     def render_name(self, record):
         return format_html(
-            '<a href="{}">{}</a><br><span class="kp-cpr">{}</span>',
+            '<a class="kp-clip" href="{}" title="{}">{}</a> <span class="kp-cpr">{}</span>',
             reverse("citizens:detail", args=[record.pk]),
+            record.full_name,
             record.full_name,
             record.masked_cpr,
         )
+
+    def render_target_group(self, value):
+        return format_html('<span class="kp-clip" title="{}">{}</span>', value, value)
+
+    def render_next_label(self, value):
+        return format_html('<span class="kp-clip" title="{}">{}</span>', value, value)
 
     def value_name(self, record):
         return record.full_name

@@ -5,6 +5,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -34,7 +35,7 @@ from citizens.forms import (
 )
 from citizens.models import AuditEvent, Citizen
 from citizens.obligations import evaluate
-from citizens.refresh import contact_facts, enrolment_facts
+from citizens.refresh import contact_facts, enrolment_facts, obligation_label
 from citizens.tables import WorklistTable
 from jobcenter import exports
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
@@ -211,7 +212,14 @@ def citizen_detail(request, pk: int):
             (enrolment, evaluate(book, enrolment_facts(enrolment, enrolment.target_group.code), facts, today))
         )
     current = services.enrolment_active_on(citizen)
+    waived = [
+        (enrolment, [(obligation_label(o), o.latest) for o in items if o.status == "waived"])
+        for enrolment, items in obligations
+        if enrolment.exempt
+    ]
     context = {
+        "exempt_blocker": services.exemption_blocker(current, today),
+        "waived": waived,
         "citizen": citizen,
         "enrolments": enrolments,
         "current": current,
@@ -243,9 +251,15 @@ def indsigt(request, pk: int):
         user=request.user, citizen=citizen, action=AuditEvent.Action.EXPORT, details={"kind": "indsigt"}
     )
     data = selectors.citizen_indsigt(citizen)
+    set_names = {rs.code: rs.name for rs in current_rulebook().rule_sets}
+    obligations = [
+        {**o, "label": obligation_label(SimpleNamespace(**o)), "set_name": set_names.get(o["rule_set"], "")}
+        for o in data["obligations"]
+    ]
     context = {
         "citizen": citizen,
         "data": data,
+        "obligations": obligations,
         "today": timezone.localdate(),
         "group_names": dict(TargetGroup.objects.values_list("code", "name_da")),
         "action_names": dict(AuditEvent.Action.choices),
@@ -264,7 +278,7 @@ def reveal_cpr(request, pk: int):
     return redirect("citizens:detail", pk=pk)
 
 
-def _action(request, pk, form_class, title, apply, success_message, **form_kwargs):
+def _action(request, pk, form_class, title, apply, success_message, context=None, **form_kwargs):
     """A citizen-page action: validate, call the service, report back next to the field."""
     citizen = selectors.citizen_get_for(request.user, pk)
     form = form_class(request.POST or None, **form_kwargs)
@@ -287,7 +301,7 @@ def _action(request, pk, form_class, title, apply, success_message, **form_kwarg
     return render(
         request,
         "citizens/action_form.html",
-        {"form": form, "citizen": citizen, "title": title},
+        {"form": form, "citizen": citizen, "title": title, **(context or {})},
         status=422 if request.method == "POST" else 200,
     )
 
@@ -296,10 +310,26 @@ def transfer(request, pk: int):
     def apply(citizen, data):
         services.enrolment_transfer(user=request.user, citizen=citizen, **data)
 
-    return _action(request, pk, TransferForm, _("Skift målgruppe"), apply, _("Målgruppen er skiftet."))
+    citizen = selectors.citizen_get_for(request.user, pk)
+    current = services.enrolment_active_on(citizen)
+    return _action(
+        request,
+        pk,
+        TransferForm,
+        _("Skift målgruppe"),
+        apply,
+        _("Målgruppen er skiftet."),
+        context={"current": current},
+    )
 
 
 def exempt(request, pk: int):
+    citizen = selectors.citizen_get_for(request.user, pk)
+    blocker = services.exemption_blocker(services.enrolment_active_on(citizen), timezone.localdate())
+    if blocker is not None and request.method == "GET":  # say so before a reason is typed
+        messages.error(request, blocker)
+        return redirect("citizens:detail", pk=citizen.pk)
+
     def apply(citizen, data):
         enrolment = services.enrolment_active_on(citizen)
         if enrolment is None:
