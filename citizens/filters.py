@@ -49,10 +49,16 @@ class WorklistFilter(django_filters.FilterSet):
         label=_("Sagsbehandler"), queryset=None, empty_label=_("Alle sagsbehandlere")
     )
     q = django_filters.CharFilter(label=_("Søg navn eller CPR"), method="filter_search")
+    booking = django_filters.ChoiceFilter(
+        label=_("Booking"),
+        choices=[("none", _("Ikke booket")), ("booked", _("Booket"))],
+        method="filter_booking",
+        empty_label=_("Alle"),
+    )
 
     class Meta:
         model = Citizen
-        fields = ["scope", "status", "target_group", "caseworker", "q"]
+        fields = ["scope", "status", "target_group", "caseworker", "q", "booking"]
 
     def __init__(self, data=None, *args, caseworkers, staff_member, today: date | None = None, **kwargs):
         data = data.copy() if data is not None else {}
@@ -160,3 +166,8 @@ class WorklistFilter(django_filters.FilterSet):
         if not reasons:
             reasons.append(_g("Der er ingen borgere i de teams, du har adgang til."))
         return reasons
+
+    def filter_booking(self, queryset, name, value):
+        from planning.selectors import filter_booking  # planned talks live in the planning app
+
+        return filter_booking(queryset, value)

@@ -39,6 +39,7 @@ from citizens.refresh import contact_facts, enrolment_facts, obligation_label
 from citizens.tables import WorklistTable
 from jobcenter import exports
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
+from planning.selectors import with_booking
 
 PAGE_SIZE = 50
 
@@ -64,6 +65,7 @@ def _worklist_filter(request, data) -> WorklistFilter:
     visible = selectors.citizen_list_for(request.user).select_related(
         "current_target_group", "caseworker__user"
     )
+    visible = with_booking(visible)  # planned talks column (planning)
     return WorklistFilter(
         data or None,
         queryset=visible,
@@ -157,7 +159,7 @@ def contact_create(request, pk: int):
                 return response
             if request.htmx:
                 row_table = WorklistTable(
-                    Citizen.objects.filter(pk=citizen.pk).select_related(
+                    with_booking(Citizen.objects.filter(pk=citizen.pk)).select_related(
                         "current_target_group", "caseworker__user"
                     )
                 )
@@ -171,12 +173,7 @@ def contact_create(request, pk: int):
                 return render(request, "citizens/_contact_saved.html", context)
             messages.success(request, message)
             return redirect("citizens:detail", pk=citizen.pk)
-    if not request.htmx:
-        template = "citizens/contact_form.html"
-    elif request.method == "GET" and source == "worklist":
-        template = "citizens/_contact_form_row.html"  # opens in place, under the row
-    else:
-        template = "citizens/_contact_form.html"
+    template = "citizens/_contact_form.html" if request.htmx else "citizens/contact_form.html"
     status = 422 if request.method == "POST" else 200
     return render(request, template, {"form": form, "citizen": citizen, "source": source}, status=status)
 

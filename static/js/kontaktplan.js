@@ -37,32 +37,48 @@
   document.addEventListener("htmx:load", function (event) {
     var elt = event.detail.elt;
     if (elt === document.body) return; // first load: handled below, once
-    // Only one contact form open in the worklist at a time.
-    if (elt.classList && elt.classList.contains("kp-contact-row")) {
-      document.querySelectorAll(".kp-contact-row").forEach(function (row) {
-        if (row !== elt) row.remove();
-      });
-    }
     focusIn(elt);
+  });
+
+  // 3. A panel opened from a table row (the worklist's #contact-panel: contact form, booking)
+  //    opens in place: the panel moves into a full-width row right under the row that asked.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = event.detail.target;
+    var trigger = event.detail.elt;
+    if (!target || !target.classList.contains("kp-panel") || !trigger.closest) return;
+    var row = trigger.closest("tr");
+    if (!row || row.classList.contains("kp-contact-row") || !row.parentElement || row.parentElement.tagName !== "TBODY") return;
+    var holder = document.querySelector("tr.kp-contact-row");
+    if (!holder) {
+      holder = document.createElement("tr");
+      holder.className = "kp-contact-row";
+      var cell = document.createElement("td");
+      cell.colSpan = 100;
+      holder.appendChild(cell);
+    }
+    holder.firstChild.appendChild(target);
+    row.after(holder);
   });
   document.addEventListener("DOMContentLoaded", function () {
     var invalid = document.querySelector('main [aria-invalid="true"]');
     if (invalid) invalid.focus();
   });
 
-  // 3. Close buttons (data-kp-close="<selector of what to remove>"): focus returns to the row's button.
+  // 4. Close buttons (data-kp-close="<selector of the panel>") empty the panel; focus returns to
+  //    the button of the row it was opened from.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-kp-close]");
     if (!button) return;
     var panel = button.closest(button.getAttribute("data-kp-close"));
     if (!panel) return;
-    var row = panel.previousElementSibling;
-    panel.remove();
+    var holder = panel.closest("tr.kp-contact-row");
+    var row = holder && holder.previousElementSibling;
+    panel.innerHTML = "";
     var back = row && row.querySelector("button");
     if (back) back.focus();
   });
 
-  // 4. Minutes follow the channel (fremmøde 45, telefon/video 30, digital 20) until typed in.
+  // 5. Minutes follow the channel (fremmøde 45, telefon/video 30, digital 20) until typed in.
   document.addEventListener("input", function (event) {
     if (event.target.name === "minutes") event.target.dataset.kpTouched = "1";
   });
