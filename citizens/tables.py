@@ -127,7 +127,10 @@ class WorklistTable(tables.Table):
         return booking_text(record)
 
     def render_caseworker(self, record):
-        return str(record.caseworker) if record.caseworker else "—"
+        if not record.caseworker:
+            return "—"
+        name = str(record.caseworker)
+        return format_html('<span class="kp-clip kp-clip-short" title="{}">{}</span>', name, name)
 
     def value_caseworker(self, record):
         return str(record.caseworker) if record.caseworker else ""
