@@ -22,6 +22,7 @@ from django_tables2 import RequestConfig
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
 from citizens import importer, selectors, services
+from citizens.audit import audit_citizens_shown
 from citizens.filters import WorklistFilter
 from citizens.forms import (
     AssignForm,
@@ -38,6 +39,7 @@ from citizens.obligations import evaluate
 from citizens.refresh import contact_facts, enrolment_facts, obligation_label
 from citizens.tables import WorklistTable
 from jobcenter import exports
+from jobcenter.hardening import bad_request_page, page_size
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
 from planning.selectors import with_booking
 
@@ -109,17 +111,24 @@ def worklist(request):
         )
         values = table.as_values()  # the header row first, then typed values (value_* methods)
         return exports.export_response(export_format, "arbejdsliste", next(values), values)
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
-    if filters.search is not None:  # a search is a read like any other: who looked for whom
+    try:
+        per_page = page_size(request.GET.get("per_page"), PAGE_SIZE)
+    except ValueError:
+        return bad_request_page(request, _("Antal pr. side skal være et helt tal fra 1 til 500."))
+    table.per_page_field = "_per_page_checked"  # the checked value above, not the raw parameter
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    shown = [row.record.pk for row in table.page.object_list]
+    details = {"page": "worklist", "filters": _logged_filters(filters, request.GET)}
+    if filters.search is not None:
+        details["search"] = filters.search.kind
+    if shown:
+        audit_citizens_shown(user=request.user, citizen_ids=shown, details=details)
+    elif filters.search is not None:  # a search that finds nothing is a read too: who looked for whom
         services.audit_log(
             user=request.user,
             citizen=None,
             action=AuditEvent.Action.VIEW,
-            details={
-                "search": filters.search.kind,
-                "filters": _logged_filters(filters, request.GET),
-                "citizens": [row.record.pk for row in table.page.object_list] if table.page else [],
-            },
+            details={**details, "citizens": []},
         )
     context = {
         "filter": filters,
@@ -173,6 +182,9 @@ def contact_create(request, pk: int):
                 return render(request, "citizens/_contact_saved.html", context)
             messages.success(request, message)
             return redirect("citizens:detail", pk=citizen.pk)
+    services.audit_log(
+        user=request.user, citizen=citizen, action=AuditEvent.Action.VIEW, details={"page": "contact"}
+    )
     template = "citizens/_contact_form.html" if request.htmx else "citizens/contact_form.html"
     status = 422 if request.method == "POST" else 200
     return render(request, template, {"form": form, "citizen": citizen, "source": source}, status=status)
@@ -271,14 +283,17 @@ def reveal_cpr(request, pk: int):
     cpr = f"{citizen.cpr[:6]}-{citizen.cpr[6:]}"
     if request.htmx:
         return HttpResponse(f'<span id="cpr-value" class="kp-cpr">{cpr}</span>')
-    messages.info(request, _("CPR-nummer: %(cpr)s") % {"cpr": cpr})
-    return redirect("citizens:detail", pk=pk)
+    # Never in a message: the messages framework may keep it in a cookie. A page of its own,
+    # not cached (NoStoreMiddleware).
+    return render(request, "citizens/cpr_revealed.html", {"citizen": citizen, "cpr": cpr})
 
 
-def _action(request, pk, form_class, title, apply, success_message, context=None, **form_kwargs):
+def _action(
+    request, pk, form_class, title, apply, success_message, initial=None, context=None, **form_kwargs
+):
     """A citizen-page action: validate, call the service, report back next to the field."""
     citizen = selectors.citizen_get_for(request.user, pk)
-    form = form_class(request.POST or None, **form_kwargs)
+    form = form_class(request.POST or None, initial=initial(citizen) if initial else None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             apply(citizen, form.cleaned_data)
@@ -295,6 +310,14 @@ def _action(request, pk, form_class, title, apply, success_message, context=None
         else:
             messages.success(request, success_message)
             return redirect("citizens:detail", pk=citizen.pk)
+    # The form page shows the citizen's data: logged like the citizen page (the write itself is
+    # logged by the service).
+    services.audit_log(
+        user=request.user,
+        citizen=citizen,
+        action=AuditEvent.Action.VIEW,
+        details={"page": request.resolver_match.url_name},
+    )
     return render(
         request,
         "citizens/action_form.html",
@@ -367,7 +390,17 @@ def edit(request, pk: int):
             data.pop("cpr")  # unchanged (the form shows it masked)
         services.citizen_update(user=request.user, citizen=citizen, version=version, **data)
 
-    return _action(request, pk, CitizenEditForm, _("Ret borger"), apply, _("Borgeren er gemt."))
+    def initial(citizen):  # the page as served must save as it stands (masked CPR = unchanged)
+        return {
+            "version": citizen.version,
+            "first_name": citizen.first_name,
+            "last_name": citizen.last_name,
+            "cpr": citizen.masked_cpr,
+        }
+
+    return _action(
+        request, pk, CitizenEditForm, _("Ret borger"), apply, _("Borgeren er gemt."), initial=initial
+    )
 
 
 def create(request):

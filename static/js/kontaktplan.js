@@ -1,4 +1,5 @@
-// Kontaktplan's behaviour for every page, in one static file (no inline scripts: CSP-friendly).
+// Kontaktplan's behaviour for every page, in one static file: the Content-Security-Policy forbids
+// inline scripts and inline handlers.
 (function () {
   "use strict";
 
@@ -17,11 +18,14 @@
     if (!root || !root.querySelector) return;
     var target = root.querySelector('[aria-invalid="true"]');
     if (!target) {
+      // data-kp-focus="<selector>" focuses that element inside; empty: the element itself when
+      // focusable, else its first field.
       var wanted = root.matches && root.matches("[data-kp-focus]") ? root : root.querySelector("[data-kp-focus]");
       if (wanted) {
-        target = wanted.matches("input, select, textarea, button, [tabindex]")
-          ? wanted
-          : wanted.querySelector("input:not([type=hidden]), select, textarea");
+        var selector = wanted.getAttribute("data-kp-focus");
+        if (selector) target = wanted.querySelector(selector);
+        else if (wanted.matches("input, select, textarea, button, [tabindex]")) target = wanted;
+        else target = wanted.querySelector("input:not([type=hidden]), select, textarea");
       }
     }
     if (target) {
@@ -64,18 +68,22 @@
     if (invalid) invalid.focus();
   });
 
-  // 4. Close buttons (data-kp-close="<selector of the panel>") empty the panel; focus returns to
-  //    the button of the row it was opened from.
+  // 4. data-kp-clear="<panel id>" empties the panel (focus returns to the button of the row it was
+  //    opened from); data-kp-print prints the page.
   document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("[data-kp-close]");
-    if (!button) return;
-    var panel = button.closest(button.getAttribute("data-kp-close"));
-    if (!panel) return;
-    var holder = panel.closest("tr.kp-contact-row");
-    var row = holder && holder.previousElementSibling;
-    panel.innerHTML = "";
-    var back = row && row.querySelector("button");
-    if (back) back.focus();
+    if (!event.target.closest) return;
+    var clear = event.target.closest("[data-kp-clear]");
+    if (clear) {
+      var panel = document.getElementById(clear.getAttribute("data-kp-clear"));
+      if (panel) {
+        var holder = panel.closest("tr.kp-contact-row");
+        var row = holder && holder.previousElementSibling;
+        panel.innerHTML = "";
+        var back = row && row.querySelector("button");
+        if (back) back.focus();
+      }
+    }
+    if (event.target.closest("[data-kp-print]")) window.print();
   });
 
   // 5. Minutes follow the channel (fremmøde 45, telefon/video 30, digital 20) until typed in.

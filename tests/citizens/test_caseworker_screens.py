@@ -55,11 +55,13 @@ def test_search_is_scoped_like_everything_else(client, teams, alice, bob, anna):
     response = client_for(client, bob).get(reverse("citizens:worklist"), {"q": "011271", "scope": "team"})
     assert _ids(response) == []
     assert "blandt de borgere, du har adgang til" in response.content.decode()
+    # A search that finds nothing is logged too: who looked for whom.
+    assert AuditEvent.objects.get(user=bob.user, details__search="birth").details["citizens"] == []
 
 
 def test_search_is_audited_with_the_cpr_masked(client, alice, anna):
     client_for(client, alice).get(reverse("citizens:worklist"), {"q": "0112711234", "scope": "team"})
-    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, details__search="cpr")
+    event = AuditEvent.objects.get(details__search="cpr")  # the list read, naming whom it showed
     assert event.user == alice.user
     assert event.details["citizens"] == [anna.pk]
     assert "0112711234" not in str(event.details) and "011271-xxxx" in str(event.details)
