@@ -20,7 +20,7 @@ from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
 from citizens.cpr import CprError, mask_cpr, parse_cpr
 from citizens.models import AuditEvent, Citizen, Contact, Enrolment
-from citizens.obligations import evaluate, start_window
+from citizens.obligations import Obligation, evaluate, start_window
 from citizens.refresh import contact_facts, enrolment_facts, refresh_citizens
 from jobcenter.models import StaffMember, Team
 
@@ -340,12 +340,12 @@ def _serialise_exemptions() -> None:
 EXEMPTION_LOCK = 25_2026  # an arbitrary, fixed advisory-lock key
 
 
-def exemption_waives(enrolment: Enrolment, on: date) -> list:
+def exemption_waives(enrolment: Enrolment, on: date) -> list[Obligation]:
     """The obligations the 25 % exemption would waive (or waives) for this enrolment on ``on``."""
     book = current_rulebook()
     facts = enrolment_facts(enrolment, enrolment.target_group.code)
     rows = enrolment.citizen.contacts.values("id", "date", "kind", "channel", "performed_by", "outcome")
-    contacts = [contact_facts(row) for row in rows]
+    contacts = [contact_facts(dict(row)) for row in rows]
     exempted = evaluate(book, dataclasses.replace(facts, exempt=True, work_obligation=False), contacts, on)
     return [o for o in exempted if o.status == "waived"]
 
