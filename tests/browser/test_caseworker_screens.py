@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.conftest import SCREENSHOTS, axe_violations, login, screenshot
 
@@ -54,7 +55,7 @@ def _assert_error_in_place(page, form_scope, field_name, message, rows_before=No
     field = page.locator(f"{form_scope} [name={field_name}]")
     assert field.get_attribute("aria-invalid") == "true"
     # Focus moves to the first error (right after htmx settles the swap).
-    page.wait_for_function(f"document.activeElement && document.activeElement.name === '{field_name}'")
+    expect(field).to_be_focused()
     if rows_before is not None:  # the rest of the page is as it was
         assert page.locator("#worklist-table tbody tr:not(.kp-contact-row)").count() == rows_before
 
@@ -79,10 +80,10 @@ def test_invalid_submit_of_each_htmx_form_shows_its_error(page, demo):
     date.fill("")
     form_row.locator("[name=minutes]").fill("0")
     form_row.get_by_role("button", name="Gem kontakt").click()
-    page.wait_for_function("document.querySelector('.kp-contact-row .kp-error-summary li:nth-child(2)')")
+    form_row.locator(".kp-error-summary li").nth(1).wait_for()
     summary = form_row.locator(".kp-error-summary").inner_text()
     assert "Vælg datoen" in summary and "Mindst 1 minut" in summary
-    page.wait_for_function("document.activeElement && document.activeElement.name === 'date'")
+    expect(date).to_be_focused()
 
     # 2. The contact form on the citizen page.
     citizen = _my_citizen()
