@@ -21,8 +21,9 @@ from django_tables2 import RequestConfig
 
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
-from citizens import importer, selectors, services
+from citizens import audit_text, importer, selectors, services
 from citizens.audit import audit_citizens_shown
+from citizens.audit_filters import AuditEventFilter
 from citizens.filters import WorklistFilter
 from citizens.forms import (
     AssignForm,
@@ -447,6 +448,11 @@ def reassign(request):
         )
         chosen_ids = [i for i in request.POST.getlist("citizens") if _is_id(i)]
         context.update({"candidates": candidates, "source": source, "target": target})
+        audit_citizens_shown(
+            user=request.user,
+            citizen_ids=candidates.values_list("pk", flat=True),
+            details={"page": "reassign", "from": source.pk},
+        )
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             chosen = list(candidates.filter(pk__in=chosen_ids)) if chosen_ids else []
             if not chosen:
@@ -475,34 +481,17 @@ def reassign(request):
 def audit(request):
     if not is_admin(request.user):
         raise PermissionDenied
-    events = selectors.audit_events_for(request.user)
-    username = request.GET.get("user", "").strip()
-    citizen_id = request.GET.get("citizen", "").strip()
-    date_from, date_to = request.GET.get("from", ""), request.GET.get("to", "")
-    errors = []
-    if username:
-        events = events.filter(user__username__iexact=username)
-    if citizen_id:
-        if _is_id(citizen_id):
-            events = events.filter(citizen_id=int(citizen_id))
-        else:
-            errors.append(_("Borger-id skal være et tal."))
-    for label, value, lookup in (
-        (_("Fra"), date_from, "at__date__gte"),
-        (_("Til"), date_to, "at__date__lte"),
-    ):
-        if value:
-            try:
-                events = events.filter(**{lookup: timezone.datetime.fromisoformat(value).date()})
-            except ValueError:
-                errors.append(_("%(label)s: ugyldig dato.") % {"label": label})
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    search = AuditEventFilter(request.GET or None, queryset=selectors.audit_events_for(request.user))
+    page = Paginator(search.qs, 100).get_page(request.GET.get("page"))
+    names = audit_text.names_for(page)
+    for event in page:
+        event.description = audit_text.describe(event.action, event.details, names)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "citizens/audit.html",
-        {"events": page, "page": page, "errors": errors, "params": request.GET, "query": params.urlencode()},
+        {"events": page, "page": page, "search": search, "query": params.urlencode()},
     )
 
 
