@@ -27,7 +27,7 @@ def week_end(on: date) -> date:
 class WorklistFilter(django_filters.FilterSet):
     STATUS_CHOICES = [
         ("overdue", _("Overskredet")),
-        ("week", _("Forfalder denne uge (de næste 7 dage)")),
+        ("week", _("Forfalder denne uge")),  # the page states: the next 7 days
         ("30", _("Forfalder inden for 30 dage")),
         ("all", _("Alle")),
     ]
