@@ -168,6 +168,11 @@ class Contact(models.Model):
     outcome = models.CharField(_("udfald"), max_length=10, choices=Outcome.choices, default=Outcome.HELD)
     note = models.TextField(_("note"), blank=True, max_length=4000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the contact form (one key per opened form): a double submit stores one row.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    # Minutes when none are given, by channel (as in the import; README "Bulk import").
+    DEFAULT_MINUTES = {"fremmoede": 45, "telefon": 30, "video": 30, "digital": 20}
 
     class Meta:
         ordering = ["-date", "-id"]
