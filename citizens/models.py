@@ -57,6 +57,10 @@ class Citizen(models.Model):
     next_status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, blank=True)
     next_label = models.CharField(_("næste krav"), max_length=200, blank=True)
     last_contact = models.DateField(_("seneste kontakt"), null=True, blank=True)
+    # When the engine must run again for this citizen although nothing was entered (a course
+    # starts or ends, a new period opens, a deadline passes); NULL = inputs changed, run it next.
+    # Set by citizens.refresh only.
+    recompute_on = models.DateField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -69,6 +73,7 @@ class Citizen(models.Model):
             models.Index(fields=["team", "next_due"], name="citizen_team_due"),
             models.Index(fields=["caseworker", "next_due"], name="citizen_cw_due"),
             models.Index(fields=["team", "next_status", "next_due"], name="citizen_team_status_due"),
+            models.Index(fields=["recompute_on"], name="citizen_recompute_on"),
             # Counting a big team's worklist reads only this index (no table rows).
             models.Index(
                 fields=["team", "caseworker"],
