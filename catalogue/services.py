@@ -69,6 +69,11 @@ def _save_as(obj, user, **kwargs) -> None:
     obj.save(**kwargs)
 
 
+def _delete_as(obj, user) -> None:
+    obj._history_user = user  # django-simple-history records who deleted it
+    obj.delete()
+
+
 def rule_set_errors(rule_set: RuleSet) -> list[str]:
     """Why this set cannot be active: overlapping active statutory sets and contradicting rules."""
     errors: list[str] = []
@@ -179,8 +184,7 @@ def contact_rule_delete(*, rule: ContactRule, user) -> None:
     """Delete a rule; an active set must keep passing the activation checks (e.g. keep a rule)."""
     rule_set = RuleSet.objects.get(pk=rule.rule_set_id)
     group = rule.target_group.code
-    rule._history_user = user
-    rule.delete()
+    _delete_as(rule, user)
     _check_still_valid(rule_set)
     if _is_active(rule_set):
         announce_rules_changed({group})
@@ -215,10 +219,8 @@ def rule_set_delete(*, rule_set: RuleSet, user) -> None:
             f"Det aktive regelsæt '{rule_set.code}' kan ikke slettes. Sæt det som udgået i stedet."
         )
     for rule in rule_set.rules.all():
-        rule._history_user = user
-        rule.delete()
-    rule_set._history_user = user
-    rule_set.delete()
+        _delete_as(rule, user)
+    _delete_as(rule_set, user)
 
 
 @transaction.atomic
