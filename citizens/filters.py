@@ -37,10 +37,13 @@ class WorklistFilter(django_filters.FilterSet):
         label=_("Sagsbehandler"), queryset=None, empty_label=_("Alle sagsbehandlere")
     )
     q = django_filters.CharFilter(label=_("Søg navn"), method="filter_name")
+    # From the quota compliance report: the citizens of an at-risk cohort (pool key + "YYYY-MM").
+    kvote = django_filters.CharFilter(method="filter_at_risk", widget=forms.HiddenInput)
+    kohorte = django_filters.CharFilter(method="filter_at_risk", widget=forms.HiddenInput)
 
     class Meta:
         model = Citizen
-        fields = ["scope", "status", "target_group", "caseworker", "q"]
+        fields = ["scope", "status", "target_group", "caseworker", "q", "kvote", "kohorte"]
 
     def __init__(self, data=None, *args, caseworkers, staff_member, **kwargs):
         data = data.copy() if data is not None else {}
@@ -71,6 +74,13 @@ class WorklistFilter(django_filters.FilterSet):
         if value == "30":
             return queryset.filter(next_due__lte=today + timedelta(days=30)).exclude(next_status="")
         return queryset
+
+    def filter_at_risk(self, queryset, name, value):
+        if name == "kohorte":  # applied once, with the pool, by "kvote"
+            return queryset
+        from citizens.compliance_data import worklist_at_risk
+
+        return worklist_at_risk(queryset, value, self.form.cleaned_data.get("kohorte") or "")
 
     def filter_name(self, queryset, name, value):
         for word in value.split()[:4]:
