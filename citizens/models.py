@@ -74,6 +74,28 @@ class Citizen(models.Model):
             models.Index(fields=["caseworker", "next_due"], name="citizen_cw_due"),
             models.Index(fields=["team", "next_status", "next_due"], name="citizen_team_status_due"),
             models.Index(fields=["recompute_on"], name="citizen_recompute_on"),
+            # Every worklist sort of one team reads its first page from an index (EXPLAIN: without
+            # them the largest team, 214,865 citizens at 1M, is sorted in full for each page).
+            models.Index(
+                fields=["team", "last_name", "first_name"],
+                condition=models.Q(anonymised_at__isnull=True),
+                name="citizen_active_team_name",
+            ),
+            models.Index(
+                fields=["team", "current_start"],
+                condition=models.Q(anonymised_at__isnull=True),
+                name="citizen_active_team_start",
+            ),
+            models.Index(
+                fields=["team", "last_contact"],
+                condition=models.Q(anonymised_at__isnull=True),
+                name="citizen_active_team_contact",
+            ),
+            models.Index(
+                fields=["team", "current_target_group", "next_due"],
+                condition=models.Q(anonymised_at__isnull=True),
+                name="citizen_active_team_group_due",
+            ),
             # Counting a big team's worklist reads only this index (no table rows).
             models.Index(
                 fields=["team", "caseworker"],
