@@ -40,10 +40,16 @@ class WorklistFilter(django_filters.FilterSet):
     # From the quota compliance report: the citizens of an at-risk cohort (pool key + "YYYY-MM").
     kvote = django_filters.CharFilter(method="filter_at_risk", widget=forms.HiddenInput)
     kohorte = django_filters.CharFilter(method="filter_at_risk", widget=forms.HiddenInput)
+    booking = django_filters.ChoiceFilter(
+        label=_("Booking"),
+        choices=[("none", _("Ikke booket")), ("booked", _("Booket"))],
+        method="filter_booking",
+        empty_label=_("Alle"),
+    )
 
     class Meta:
         model = Citizen
-        fields = ["scope", "status", "target_group", "caseworker", "q", "kvote", "kohorte"]
+        fields = ["scope", "status", "target_group", "caseworker", "q", "booking", "kvote", "kohorte"]
 
     def __init__(self, data=None, *args, caseworkers, staff_member, **kwargs):
         data = data.copy() if data is not None else {}
@@ -81,6 +87,11 @@ class WorklistFilter(django_filters.FilterSet):
         from citizens.compliance_data import worklist_at_risk
 
         return worklist_at_risk(queryset, value, self.form.cleaned_data.get("kohorte") or "")
+
+    def filter_booking(self, queryset, name, value):
+        from planning.selectors import filter_booking  # planned talks live in the planning app
+
+        return filter_booking(queryset, value)
 
     def filter_name(self, queryset, name, value):
         for word in value.split()[:4]:
