@@ -36,8 +36,8 @@ def vacuum() -> None:
 def dead_rows() -> int:
     time.sleep(1.5)  # table statistics are flushed shortly after each transaction
     with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables WHERE relname IN %s",
-                       [TABLES])
+        cursor.execute("SELECT coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+                       [list(TABLES)])
         return int(cursor.fetchone()[0])
 
 

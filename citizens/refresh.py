@@ -278,10 +278,11 @@ def _citizen_filter(citizen_ids: list[int], field: str = "citizen_id") -> dict:
 
 
 def _stored_values(enrolment_id: int, ob: Result) -> tuple:
-    """Key and values of an engine result as stored, in the order KEY_FIELDS + VALUE_FIELDS."""
+    """Key and values of an engine result as stored, in the order KEY_FIELDS + VALUE_FIELDS (the
+    stored fields carry the engine result's attribute names)."""
     return (
         enrolment_id, ob.rule_set, ob.rule, ob.number, ob.earliest,
-        ob.kind, ob.of, ob.latest, ob.status, ob.performed_by, ob.explanation,
+        *(getattr(ob, name) for name in VALUE_FIELDS),
     )
 
 
