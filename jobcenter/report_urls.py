@@ -9,11 +9,8 @@ urlpatterns = [
     path("regelsaet/", reports.comparison, name="comparison"),
     path("katalog/", reports.catalogue, name="catalogue"),
     path("risiko/", reports.risk, name="risk"),
-<<<<<<< HEAD
     path("kvoter/", compliance_report.compliance, name="compliance"),
-=======
     path("notat/", reports.briefing, name="briefing"),
->>>>>>> main
     path("prognose/", reports.forecast_start, name="forecast_start"),
     path("prognose/<int:pk>/", reports.forecast_status, name="forecast_status"),
 ]
