@@ -28,9 +28,10 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalogue.models import TargetGroup
 from catalogue.rulebook import KIND_LABELS, RuleBook
@@ -38,7 +39,7 @@ from catalogue.selectors import current_rulebook
 from citizens.bulk import update_rows
 from citizens.models import Citizen, Contact, Enrolment, Obligation
 from citizens.obligations import (
-    _STATUS_TEXT,
+    _STATUS_DANISH,
     ContactFacts,
     EnrolmentFacts,
     add_months,
@@ -104,6 +105,7 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
 # --- Entry points ---------------------------------------------------------------------------
 
 
+@translation.override(settings.LANGUAGE_CODE)  # stored texts are Danish, whoever's request ran it
 def refresh_citizens(
     citizen_ids: Iterable[int], *, on: date | None = None, book: RuleBook | None = None
 ) -> int:
@@ -183,6 +185,12 @@ def refresh_changed(*, on: date | None = None, book: RuleBook | None = None) -> 
 # --- Date-only status moves -----------------------------------------------------------------
 
 
+def _status_sentence(status: str) -> str:
+    """The status sentence the engine appends to a stored (Danish) explanation, with its space."""
+    text = _STATUS_DANISH[status]
+    return f" {text}" if text else ""
+
+
 def advance_statuses(on: date) -> dict[str, int]:
     """Set every stored status that follows from a deadline alone to what it is on ``on``.
 
@@ -202,9 +210,9 @@ def advance_statuses(on: date) -> dict[str, int]:
     ob_table = Obligation._meta.db_table
     with connection.cursor() as cursor:
         for old, moves in ranges.items():
-            old_text = _STATUS_TEXT[old]
+            old_text = _status_sentence(old)
             for new, condition, params in moves:
-                new_text = _STATUS_TEXT[new]
+                new_text = _status_sentence(new)
                 # Strip the old status sentence (when present) and append the new one.
                 cursor.execute(
                     f"UPDATE {ob_table} SET status = %s, explanation = CASE "
