@@ -62,8 +62,8 @@ def pool_from_key(key: str) -> Pool | None:
 
 def pool_label(pool: Pool) -> str:
     return _("%(who)s: %(kind)s, kvote %(quota)s %%") % {
-        "who": PERFORMER_LABELS.get(pool.performed_by, pool.performed_by),
-        "kind": KIND_LABELS.get(pool.kind, pool.kind),
+        "who": _(PERFORMER_LABELS.get(pool.performed_by, pool.performed_by)),
+        "kind": _(KIND_LABELS.get(pool.kind, pool.kind)),
         "quota": pool.quota_pct,
     }
 
@@ -169,7 +169,7 @@ def compliance_report(teams: list[Team] | None, on: date) -> dict:
     exemptions = [
         {
             "performed_by": use.performed_by,
-            "label": PERFORMER_LABELS.get(use.performed_by, use.performed_by),
+            "label": _(PERFORMER_LABELS.get(use.performed_by, use.performed_by)),
             "eligible": use.eligible,
             "exempt": use.exempt,
             "share": round(use.share, 4),
