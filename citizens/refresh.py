@@ -55,7 +55,7 @@ DUE_SOON_DAYS = 14  # the engine's default ``due_soon_days``; statuses below mus
 ONE_DAY = timedelta(days=1)
 # Fields of a stored obligation besides its key; compared to decide whether a row is written.
 KEY_FIELDS = ("enrolment_id", "rule_set", "rule", "number", "earliest")
-VALUE_FIELDS = ("kind", "of", "latest", "status", "performed_by", "explanation")
+VALUE_FIELDS = ("kind", "of", "latest", "status", "performed_by", "explanation", "local")
 
 
 def today() -> date:
@@ -69,6 +69,8 @@ def enrolment_facts(enrolment: Enrolment, group_code: str) -> EnrolmentFacts:
         end=enrolment.end,
         exempt=enrolment.exempt,
         work_obligation=enrolment.work_obligation,
+        short_absence=enrolment.short_absence,
+        team=enrolment.citizen.team_id,
     )
 
 
@@ -299,7 +301,8 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
     scope = _citizen_filter(citizen_ids)
     # Lock the citizens (in id order, as every writer does) so that a contact saved meanwhile
     # cannot be lost between reading the contacts and writing the obligations.
-    list(Citizen.objects.select_for_update().filter(id__in=citizen_ids).order_by("id").values_list("id"))
+    locked = Citizen.objects.select_for_update().filter(id__in=citizen_ids).order_by("id")
+    teams = dict(locked.values_list("id", "team_id"))
     group_codes = dict(TargetGroup.objects.values_list("id", "code"))
     enrolments = [
         row
@@ -315,6 +318,7 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
             "work_obligation",
             "next_due",
             "next_status",
+            "short_absence",
         )
         if row[1] in wanted
     ]
@@ -339,12 +343,15 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
     summary: dict[int, dict] = {
         cid: {"current": None, "next": None, "recompute": None} for cid in citizen_ids
     }
-    for pk, citizen_id, group_id, start, end, exempt, work_obligation, old_due, old_status in enrolments:
+    for enr in enrolments:
+        pk, citizen_id, group_id, start, end, exempt, work_obligation, old_due, old_status, short = enr
         active = start <= on and (end is None or end >= on)
         due, status = None, ""
         entry = summary[citizen_id]
         if active or start > on:
-            facts = EnrolmentFacts(group_codes[group_id], start, end, exempt, work_obligation)
+            facts = EnrolmentFacts(
+                group_codes[group_id], start, end, exempt, work_obligation, short, teams.get(citizen_id)
+            )
             try:
                 results = evaluate(book, facts, contacts_by_citizen.get(citizen_id, ()), on)
                 recompute = _recompute_on(book, facts, results, future_contacts.get(citizen_id, []), on)
