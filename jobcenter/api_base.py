@@ -29,6 +29,7 @@ MESSAGES = {
     413: ("Forespørgslen er for stor.", "The request is too large."),
     415: ("Indholdstypen understøttes ikke. Brug application/json.", "Unsupported media type. Use JSON."),
     429: ("For mange forespørgsler. Vent lidt og prøv igen.", "Too many requests. Wait and retry."),
+    503: ("Køen er utilgængelig, prøv igen om lidt.", "The job queue is unavailable, try again shortly."),
 }
 
 
@@ -41,6 +42,14 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "Conflict."
     default_code = "conflict"
+
+
+class QueueUnavailable(exceptions.APIException):
+    """The Celery broker cannot be reached: the job was not started (jobcenter/jobs.py)."""
+
+    status_code = 503
+    default_detail = "Queue unavailable."
+    default_code = "queue_unavailable"
 
 
 def _fields_from(detail, prefix: str = "") -> dict[str, list[str]]:

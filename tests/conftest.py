@@ -35,6 +35,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 # suite gives the same result on any day. KONTAKTPLAN_TEST_NOW (ISO 8601 with offset) overrides it.
 FROZEN_NOW = datetime.fromisoformat(os.environ.get("KONTAKTPLAN_TEST_NOW") or "2026-12-02T10:00:00+01:00")
 FROZEN_TODAY = FROZEN_NOW.astimezone(ZoneInfo(settings.TIME_ZONE)).date()  # for parametrize (collection time)
+FROZEN_AT = time.time()  # the real moment FROZEN_NOW stands for in worker processes (testclock)
 
 # CI's second pass sets KONTAKTPLAN_TEST_SHIFT_DAYS=365: this process's real clock runs a year ahead
 # from before any test module is collected, so whatever still reads the real date shows up there.
@@ -174,6 +175,11 @@ def redis_url() -> str:
     return TEST_REDIS_URL
 
 
+def worker_clock_env() -> dict[str, str]:
+    """Environment that puts a worker process on the suite's frozen date (jobcenter/testclock.py)."""
+    return {"KONTAKTPLAN_TEST_NOW": FROZEN_NOW.isoformat(), "KONTAKTPLAN_TEST_NOW_AT": repr(FROZEN_AT)}
+
+
 def _database_url() -> str:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("postgresql"):
@@ -196,7 +202,7 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url):
         "DATABASE_URL": _database_url(),
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": redis_url,
-        "KONTAKTPLAN_TEST_NOW": FROZEN_NOW.isoformat(),  # the worker's clock (jobcenter/testclock.py)
+        **worker_clock_env(),
     }
     log = open(ROOT / f".celery-{queue}.log", "w")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(

@@ -48,4 +48,4 @@ def test_the_celery_worker_runs_on_the_frozen_day(celery_worker):
     assert probe is not None
     # created_at is auto_now_add, stamped by the worker's clock
     assert timezone.localdate(probe.created_at) == FROZEN_TODAY
-    assert abs(probe.created_at - FROZEN_NOW) < timedelta(minutes=30)
+    assert FROZEN_NOW <= probe.created_at < FROZEN_NOW + timedelta(hours=3)  # the worker ticks from there
