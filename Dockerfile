@@ -16,6 +16,11 @@ RUN groupadd --system --gid 10001 app \
 
 # Dependencies first for layer caching. requirements.txt is the pinned lock file
 # (the same one the Makefile/README use); psycopg[binary] needs no system libpq.
+# WeasyPrint (summons letters as PDF) needs Pango.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 

@@ -92,6 +92,7 @@ class RuleDiff:
     @property
     def label(self) -> str:
         rule = self.right or self.left
+        assert rule is not None  # a diff row has at least one side
         return f"{KIND_LABELS.get(rule.kind, rule.kind)}: {self.key}"
 
 

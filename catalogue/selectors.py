@@ -1,11 +1,13 @@
 """Reads of the catalogue: the rule book as the engine sees it, rebuilt only when rules change."""
 
+from typing import Any
+
 from django.db.models import Max
 
 from catalogue.models import ContactRule, RuleSet, TargetGroup
 from catalogue.rulebook import RULE_VALUE_FIELDS, RuleBook, rulebook_from_dict
 
-_cache: dict[str, object] = {"version": None, "book": None}
+_cache: dict[str, Any] = {"version": None, "book": None}
 
 
 def _rules_version() -> tuple:
@@ -45,7 +47,7 @@ def rulebook_as_dict() -> dict:
             }
             for g in groups
         ],
-        "group_mapping": {g.code: g.maps_to.code for g in groups if g.maps_to_id},
+        "group_mapping": {g.code: g.maps_to.code for g in groups if g.maps_to is not None},
         "rule_sets": [
             {
                 "code": rs.code,

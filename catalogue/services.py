@@ -90,7 +90,7 @@ def rule_set_retire(*, rule_set: RuleSet, user) -> None:
 
 
 def _free_code(base: str) -> str:
-    max_length = RuleSet._meta.get_field("code").max_length
+    max_length = RuleSet._meta.get_field("code").max_length or 40
     code, n = base[:max_length], 2
     while RuleSet.objects.filter(code=code).exists():
         suffix = f"-{n}"

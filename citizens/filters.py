@@ -37,10 +37,16 @@ class WorklistFilter(django_filters.FilterSet):
         label=_("Sagsbehandler"), queryset=None, empty_label=_("Alle sagsbehandlere")
     )
     q = django_filters.CharFilter(label=_("Søg navn"), method="filter_name")
+    booking = django_filters.ChoiceFilter(
+        label=_("Booking"),
+        choices=[("none", _("Ikke booket")), ("booked", _("Booket"))],
+        method="filter_booking",
+        empty_label=_("Alle"),
+    )
 
     class Meta:
         model = Citizen
-        fields = ["scope", "status", "target_group", "caseworker", "q"]
+        fields = ["scope", "status", "target_group", "caseworker", "q", "booking"]
 
     def __init__(self, data=None, *args, caseworkers, staff_member, **kwargs):
         data = data.copy() if data is not None else {}
@@ -71,6 +77,11 @@ class WorklistFilter(django_filters.FilterSet):
         if value == "30":
             return queryset.filter(next_due__lte=today + timedelta(days=30)).exclude(next_status="")
         return queryset
+
+    def filter_booking(self, queryset, name, value):
+        from planning.selectors import filter_booking  # planned talks live in the planning app
+
+        return filter_booking(queryset, value)
 
     def filter_name(self, queryset, name, value):
         for word in value.split()[:4]:

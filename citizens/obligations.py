@@ -263,9 +263,9 @@ def _candidates(plans: tuple[_Plan, ...], start: date, end: date | None,
             earliest = add_months(start, r.window_from_months) if r.window_from_months else start
             if end is not None and earliest > end:
                 continue
-            w_end = add_months(start, r.window_to_months) - ONE_DAY
+            w_end = add_months(start, r.window_to_months or 0) - ONE_DAY  # validated: set for one-offs
             for k in range(1, r.count + 1):
-                latest = start + p.first_deadline if k == 1 and first else w_end
+                latest = start + p.first_deadline if k == 1 and p.first_deadline is not None else w_end
                 if p.valid_from is not None and not _governs(p, latest):
                     continue
                 cands.append([latest, earliest, p.order, k, r.count, p, None, None, k == 1 and first, False])
@@ -283,7 +283,7 @@ def _candidates(plans: tuple[_Plan, ...], start: date, end: date | None,
             period = (p_start, p_end)
             for k in range(1, r.count + 1):
                 first_talk = k == 1 and first and offset == r.window_from_months
-                latest = start + p.first_deadline if first_talk else p_end
+                latest = start + p.first_deadline if first_talk and p.first_deadline is not None else p_end
                 if p.valid_from is None or _governs(p, latest):
                     cands.append([latest, p_start, p.order, k, r.count, p, period, None, first_talk, False])
             offset += every
@@ -293,6 +293,8 @@ def _candidates(plans: tuple[_Plan, ...], start: date, end: date | None,
 
 def _governs(p: _Plan, latest: date) -> bool:
     """Policy 1: the set in force on the obligation's latest date governs it."""
+    if p.valid_from is None:
+        return True
     return p.valid_from <= latest and (p.valid_to is None or latest <= p.valid_to)
 
 

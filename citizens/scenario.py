@@ -10,7 +10,10 @@ A scenario is a dict (usually read from JSON)::
 
 ``rule_set`` is optional (None = the set in force on each obligation's deadline). Every
 contact is offered to every enrolment; the engine counts only those within the enrolment's
-[start, end] (transfer policy). Malformed input raises :class:`ScenarioError` naming the field.
+[start, end] (transfer policy). Optional ``bookings`` (planned talks: date, kind, channel,
+performed_by; future dates allowed) add ``booked_for``/``booked_late`` to each obligation
+(``planning/matching.py``); they never meet one. Malformed input raises
+:class:`ScenarioError` naming the field.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from typing import Any
 
 from catalogue.rulebook import CHANNELS, KINDS, OUTCOMES, PERFORMERS, RuleBook
 from citizens.obligations import ContactFacts, EnrolmentFacts, evaluate
+from planning.matching import BookingFacts, match_bookings  # pure; planned talks (issue 9)
 
-_TOP_FIELDS = {"on", "rule_set", "enrolments", "contacts", "description", "_comment"}
+_TOP_FIELDS = {"on", "rule_set", "enrolments", "contacts", "description", "_comment", "bookings"}
 _ENROLMENT_FIELDS = {"target_group", "start", "end", "exempt", "work_obligation"}
 _CONTACT_FIELDS = {"date", "kind", "channel", "performed_by", "outcome", "id"}
+_BOOKING_FIELDS = {"date", "kind", "channel", "performed_by", "id"}
 
 
 class ScenarioError(ValueError):
@@ -146,12 +151,46 @@ def parse_scenario(
     return on, rule_set, enrolments, contacts
 
 
+def _parse_bookings(data: dict) -> list[BookingFacts]:
+    """Planned talks (``bookings``): like contacts without an outcome; future dates allowed."""
+    out = []
+    for i, item in enumerate(_parse_list(data, "bookings", required=False)):
+        path = f"bookings[{i}]"
+        if not isinstance(item, dict):
+            raise ScenarioError(path, "skal være et objekt")
+        _check_keys(item, _BOOKING_FIELDS, path)
+        out.append(BookingFacts(
+            date=_parse_date(_require(item, "date", path), f"{path}.date"),
+            kind=_parse_code(_require(item, "kind", path), KINDS, f"{path}.kind", "kontakttype"),
+            channel=_parse_code(_require(item, "channel", path), CHANNELS, f"{path}.channel", "kanal"),
+            performed_by=_parse_code(item.get("performed_by", "kommune"), PERFORMERS,
+                                     f"{path}.performed_by", "udfører"),
+            id=item.get("id", i),
+        ))
+    return out
+
+
+def _rule_channels(book: RuleBook, group: str):
+    """An obligation's rule channels (for booking matching); all channels if the rule is unknown."""
+    def channels_of(o) -> tuple[str, ...]:
+        try:
+            rules = book.rules_for(book.rule_set(o.rule_set), group)
+        except (KeyError, ValueError, LookupError):
+            return CHANNELS
+        return next((tuple(r.channels) for r in rules if r.code == o.rule), CHANNELS)
+    return channels_of
+
+
 def run_scenario(book: RuleBook, data: Any) -> list[dict[str, Any]]:
     """Evaluate every enrolment of the scenario; a JSON-able list of obligations."""
     on, rule_set, enrolments, contacts = parse_scenario(book, data)
+    bookings = _parse_bookings(data)
     rows: list[dict[str, Any]] = []
     for enrolment in enrolments:
-        for o in evaluate(book, enrolment, contacts, on, rule_set=rule_set):
+        obligations = evaluate(book, enrolment, contacts, on, rule_set=rule_set)
+        matches = match_bookings(obligations, bookings, _rule_channels(book, enrolment.target_group),
+                                 start=enrolment.start, end=enrolment.end)
+        for o, match in zip(obligations, matches, strict=True):
             rows.append({
                 "target_group": enrolment.target_group,
                 "rule": o.rule,
@@ -164,5 +203,7 @@ def run_scenario(book: RuleBook, data: Any) -> list[dict[str, Any]]:
                 "status": o.status,
                 "met_by": o.met_by.date.isoformat() if o.met_by is not None else None,
                 "explanation": o.explanation,
+                "booked_for": match.booked_for.date.isoformat() if match.booked_for else None,
+                "booked_late": match.booked_late.date.isoformat() if match.booked_late else None,
             })
     return rows

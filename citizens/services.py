@@ -4,6 +4,7 @@ Bad input raises ValidationError with a Danish message per field, before anythin
 """
 
 from datetime import date, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -295,7 +296,8 @@ def exemption_usage_for_display(on: date | None = None) -> dict:
     slow at scale (0.4 s at a million citizens), so it is cached for a few minutes and dropped
     when an exemption is granted. Granting one always counts afresh, under the lock."""
     on = on or timezone.localdate()
-    return cache.get_or_set(_usage_cache_key(on), lambda: exemption_usage(on), USAGE_CACHE_SECONDS)
+    usage = cache.get_or_set(_usage_cache_key(on), lambda: exemption_usage(on), USAGE_CACHE_SECONDS)
+    return cast(dict, usage)
 
 
 def _serialise_exemptions() -> None:

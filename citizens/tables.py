@@ -37,6 +37,9 @@ class WorklistTable(tables.Table):
         verbose_name=_("Dage i forløb"), accessor="current_start", attrs={"td": {"class": "kp-num"}}
     )
     last_contact = tables.DateColumn(verbose_name=_("Seneste kontakt"), format="d.m.Y")
+    booking = tables.Column(  # annotated by planning.selectors.with_booking
+        verbose_name=_("Booket"), accessor="booking_start", orderable=False, default=""
+    )
     caseworker = tables.Column(
         verbose_name=_("Sagsbehandler"),
         accessor="caseworker__user__first_name",
@@ -61,6 +64,7 @@ class WorklistTable(tables.Table):
             "next_status",
             "days",
             "last_contact",
+            "booking",
             "caseworker",
             "actions",
         )
@@ -98,6 +102,16 @@ class WorklistTable(tables.Table):
 
     def value_days(self, value):
         return (timezone.localdate() - value).days if value else ""
+
+    def render_booking(self, value, record):
+        from planning.templatetags.planning import booking_badge
+
+        return booking_badge(record)
+
+    def value_booking(self, value, record):
+        from planning.templatetags.planning import booking_text
+
+        return booking_text(record)
 
     def render_caseworker(self, record):
         return str(record.caseworker) if record.caseworker else "—"

@@ -37,6 +37,7 @@ from citizens.obligations import evaluate
 from citizens.refresh import contact_facts, enrolment_facts
 from citizens.tables import WorklistTable
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
+from planning.selectors import with_booking
 
 PAGE_SIZE = 50
 
@@ -62,6 +63,7 @@ def worklist(request):
     visible = selectors.citizen_list_for(request.user).select_related(
         "current_target_group", "caseworker__user"
     )
+    visible = with_booking(visible)  # planned talks column (planning)
     filters = WorklistFilter(
         request.GET or None,
         queryset=visible,
@@ -113,7 +115,7 @@ def contact_create(request, pk: int):
                 return response
             if request.htmx:
                 row_table = WorklistTable(
-                    Citizen.objects.filter(pk=citizen.pk).select_related(
+                    with_booking(Citizen.objects.filter(pk=citizen.pk)).select_related(
                         "current_target_group", "caseworker__user"
                     )
                 )

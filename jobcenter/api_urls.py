@@ -13,6 +13,7 @@ from catalogue import api as catalogue_api
 from citizens import api as citizens_api
 from jobcenter import api as jobcenter_api
 from jobcenter.api_base import json_error_response
+from planning import api as planning_api
 
 app_name = "api"
 
@@ -33,6 +34,8 @@ router.register("investments", catalogue_api.InvestmentViewSet, basename="invest
 router.register("teams", jobcenter_api.TeamViewSet, basename="team")
 router.register("staff", jobcenter_api.StaffMemberViewSet, basename="staff")
 router.register("forecasts", jobcenter_api.ForecastViewSet, basename="forecast")
+router.register("bookings", planning_api.BookingViewSet, basename="booking")
+router.register("free-slots", planning_api.FreeSlotViewSet, basename="free-slot")
 
 
 def _exempt_from_login_middleware(patterns):

@@ -6,6 +6,7 @@ simplification: Danish holidays take roughly 1-2 days a month out in spring and 
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from decimal import Decimal
 
 from citizens.obligations import add_months
 
@@ -24,8 +25,8 @@ def weekdays(start: date, end: date) -> int:
     return count
 
 
-def available_hours(weekly_hours: float, casework_share: float, absences: Iterable[tuple[date, date]],
-                    month: date) -> float:
+def available_hours(weekly_hours: float | Decimal, casework_share: float,
+                    absences: Iterable[tuple[date, date]], month: date) -> float:
     """Hours for casework in the month of ``month``: weekdays not absent x weekly hours / 5 x share."""
     first = month.replace(day=1)
     last = add_months(first, 1) - timedelta(days=1)

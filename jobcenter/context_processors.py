@@ -11,6 +11,7 @@ NAVIGATION = [
     (_("Forside"), "home", {Role.CASEWORKER, Role.TEAM_LEADER, Role.ADMIN}),
     (_("Arbejdsliste"), "citizens:worklist", {Role.CASEWORKER, Role.TEAM_LEADER, Role.ADMIN}),
     (_("Opret borger"), "citizens:create", {Role.CASEWORKER, Role.TEAM_LEADER, Role.ADMIN}),
+    (_("Kalender"), "planning:calendar", {Role.CASEWORKER, Role.TEAM_LEADER, Role.ADMIN}),
     (_("Omfordeling"), "citizens:reassign", {Role.TEAM_LEADER, Role.ADMIN}),
     # The reports share a sub-navigation on their pages; one entry here keeps the menu short.
     (_("Rapporter"), "reports:capacity", {Role.TEAM_LEADER, Role.ADMIN}),

@@ -45,7 +45,7 @@ class Cohort:
 
     target_group: str
     start: date
-    n: int
+    n: float  # a weight: a typed-in inflow may be fractional
     end: date | None = None
     exempt: bool = False
     work_obligation: bool = False

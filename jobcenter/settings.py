@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jobcenter",
     "catalogue",
     "citizens",
+    "planning",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobcenter.redispatch_stale_forecasts",
         "schedule": crontab(minute="*/5"),
     },
+    # Planning: each working morning every caseworker's reminder mail (holidays skipped by the task).
+    "planning-reminders-morning": {
+        "task": "planning.send_reminders",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
 }
 # A forecast of a caseload this large runs as one Celery task per team (a chord).
 FORECAST_SPLIT_THRESHOLD = int(os.environ.get("FORECAST_SPLIT_THRESHOLD", "200000"))
@@ -241,6 +247,20 @@ SPECTACULAR_SETTINGS = {
         "ForecastStatusEnum": "jobcenter.models.ForecastSnapshot.Status",
     },
 }
+# E-mail (planning reminders): the console by default; SMTP when EMAIL_HOST is set.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kontaktplan@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # A request body larger than this is refused (413) by the API and by forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
 # Citizens with no enrolment and no contact for this many years are anonymised (nightly).

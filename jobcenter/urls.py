@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("borgere/", include("citizens.urls")),
     path("regler/", include("catalogue.urls")),
+    path("planlaegning/", include("planning.urls")),
     path("admin/", admin.site.urls),
     path("rapporter/", include("jobcenter.report_urls")),
     path("api/", include("jobcenter.api_urls")),

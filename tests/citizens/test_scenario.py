@@ -35,6 +35,8 @@ def test_runs_the_brief_example_and_is_json_able():
         "status": "met",
         "met_by": "2026-07-03",
         "explanation": rows[0]["explanation"],
+        "booked_for": None,  # no bookings in the scenario (planning/matching.py)
+        "booked_late": None,
     }
     assert "Opfyldt ved samtale 03.07.2026." in rows[0]["explanation"]
     assert [(r["number"], r["status"], r["met_by"]) for r in rows[1:]] == [

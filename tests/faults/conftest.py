@@ -81,6 +81,7 @@ class Worker:
             "REDIS_URL": self.redis.url,
             "CELERY_BROKER_URL": self.redis.url,
             **worker_clock_env(),
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             **self.env,
         }
         with open(self.log, "a") as log:
