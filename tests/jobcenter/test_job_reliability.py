@@ -13,7 +13,7 @@ from jobcenter.celery import app
 from jobcenter.models import ForecastSnapshot
 from jobcenter.services import forecast_request
 from tests.conftest import FROZEN_TODAY, celery_configure, client_for
-from tests.jobcenter.economy_fixtures import make_caseload
+from tests.jobcenter.economy_fixtures import ensure_rules, make_caseload
 
 SETS = ["lab-2024", "reform-2026"]
 
@@ -73,6 +73,7 @@ def broker_down():
 
 @pytest.mark.django_db(transaction=True)
 def test_starting_a_forecast_with_the_queue_down_says_so_instead_of_failing(client, lea, broker_down):
+    ensure_rules()  # a transactional test before may have flushed the shipped rule sets
     client_for(client, lea)
     response = client.post(reverse("reports:forecast_start"), {"rule_sets": SETS, "months": 12}, follow=True)
     assert response.status_code == 200
@@ -83,6 +84,7 @@ def test_starting_a_forecast_with_the_queue_down_says_so_instead_of_failing(clie
 
 @pytest.mark.django_db(transaction=True)
 def test_the_forecast_api_answers_503_with_the_queue_down(client, lea, broker_down):
+    ensure_rules()
     client_for(client, lea)
     response = client.post("/api/v1/forecasts/", {"months": 12}, content_type="application/json")
     assert response.status_code == 503
