@@ -1,12 +1,16 @@
 """A deterministic, Kalundborg-sized demo municipality (fictitious people, plausible histories).
 
+Three years of history: enrolments start with the seasons (more in January and August), last as
+long as is typical for their target group (many have ended), and their contacts mostly follow the
+rules in force at the time. After the data, ``FOLLOW_UPS`` run in order (a first forecast, so no
+report is empty at first login); add a step there to seed more.
+
 Everything is drawn from one seeded random generator, so the same seed and reference date give
 the same data. Citizens, enrolments and contacts are bulk-inserted in chunks, so the same code
 builds the 4,000-citizen demo and a 1,000,000-citizen benchmark database.
 """
 
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,8 +21,10 @@ from catalogue.economy import load_demo_economy
 from catalogue.loader import install_rulebook
 from catalogue.models import ContactRule, RuleSet, TargetGroup
 from catalogue.rulebook import load_rulebook
+from catalogue.selectors import current_rulebook
 from citizens.cpr import make_cpr
 from citizens.models import Citizen, Contact, Enrolment
+from citizens.obligations import EnrolmentFacts, evaluate
 from jobcenter.models import Role, StaffMember, Team
 
 FIRST_NAMES = (
@@ -219,34 +225,96 @@ def _weighted_groups(rng: random.Random, n: int) -> list[str]:
     return rng.choices(codes, weights=[GROUP_WEIGHTS[c] for c in codes], k=n)
 
 
-def _contacts_for(rng: random.Random, group: str, start: date, end: date, diligent: bool) -> Iterator[dict]:
-    """A plausible contact history from start to end: first talk in person, then every 4–10 weeks."""
-    kind = "opfoelgningssamtale" if group in FOLLOW_UP_GROUPS else "jobsamtale"
-    day = start + timedelta(days=rng.randint(1, 9 if diligent else 20))
-    first = True
-    stop_after = rng.randint(1, 3) if not diligent else 99
-    count = 0
-    while day <= end and count < stop_after:
-        a_kasse = group == "dagpenge" and (day - start).days < 91
-        channel = (
-            "fremmoede"
-            if first or rng.random() < 0.45
-            else rng.choice(("telefon", "telefon", "video", "digital"))
-        )
-        roll = rng.random()
-        outcome = "held" if roll < 0.9 else ("absent" if roll < 0.97 else "cancelled")
-        yield {
-            "date": day,
-            "kind": kind,
-            "channel": channel,
-            "performed_by": "a-kasse" if a_kasse else "kommune",
-            "minutes": 45 if channel == "fremmoede" else (20 if channel == "digital" else 30),
-            "outcome": outcome,
-        }
-        if outcome == "held":
-            first = False
-            count += 1
-        day += timedelta(days=rng.randint(21, 75))
+# History: 3 years of starts, more in January and August, with typical durations per group.
+HISTORY_DAYS = 3 * 365
+SEASON = {1: 1.6, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0, 6: 0.9, 7: 0.7, 8: 1.6, 9: 1.1, 10: 1.0, 11: 1.0, 12: 0.7}
+# Median days in the group (log-normal, spread 0.8): plausible, not measured.
+MEDIAN_DAYS = {
+    "dagpenge": 120,
+    "kh-jobparat": 200,
+    "kh-aktivitetsparat": 700,
+    "uh-uddannelsesparat": 220,
+    "uh-aktivitetsparat": 500,
+    "sygedagpenge": 90,
+    "jobafklaring": 330,
+    "ressourceforloeb": 900,
+    "ledighedsydelse": 360,
+    "revalidering": 420,
+    "foertidspension": 1200,
+    "selvforsoergende": 70,
+    "unge-under-18": 160,
+}
+HOLD_SHARE = {True: 0.93, False: 0.45}  # share of obligations met by a diligent / other caseworker
+
+
+def _start_date(rng: random.Random, group: str, on: date) -> tuple[date, int]:
+    """(start, duration in days) of a citizen's enrolment. Starts fall in the last 3 years with
+    seasonal weights, or earlier for those long-running enrolments that would still run today."""
+    duration = max(7, int(rng.lognormvariate(0, 0.8) * MEDIAN_DAYS[group]))
+    if rng.random() < _old_share(group):
+        start = on - timedelta(days=HISTORY_DAYS + rng.randint(1, 4 * 365))
+        return start, max(duration, (on - start).days + rng.randint(30, 900))
+    months = [(on.year * 12 + on.month - 1 - k) for k in range(36)]
+    weights = [SEASON[m % 12 + 1] for m in months]
+    y, m = divmod(rng.choices(months, weights=weights)[0], 12)
+    first = date(y, m + 1, 1)
+    start = first + timedelta(days=rng.randint(0, 27))
+    return min(start, on), duration
+
+
+def _old_share(group: str) -> float:
+    """Stationary share of a group's citizens who started before the 3-year window (still running)."""
+    import math
+
+    m = MEDIAN_DAYS[group] * 1.4  # mean of the log-normal above
+    old = m * math.exp(-HISTORY_DAYS / m)
+    return old / (HISTORY_DAYS + old)
+
+
+def _contacts_for(rng, book, group: str, start: date, end: date | None, on: date, diligent: bool):
+    """Contacts that mostly follow the rules in force at the time: each obligation is met with a
+    chance (more for diligent caseworkers), on a day inside its window, some after a no-show."""
+    last = on if end is None or end > on else end
+    facts = EnrolmentFacts(group, start, end if end is not None and end <= on else None)
+    follow_up = group in FOLLOW_UP_GROUPS
+    for ob in evaluate(book, facts, (), last):
+        if ob.earliest > last or rng.random() > HOLD_SHARE[diligent]:
+            continue
+        hi = min(ob.latest, last)
+        span = max(0, (hi - ob.earliest).days)
+        day = ob.earliest + timedelta(days=int(span * rng.triangular(0.1, 1.0, 0.6)))
+        kind = ob.kind if ob.kind != "kontakt" else ("opfoelgningssamtale" if follow_up else "jobsamtale")
+        channels = _channels(book, ob.rule_set, ob.rule)
+        remote = [c for c in ("telefon", "telefon", "video") if c in channels]
+        channel = "fremmoede" if not remote or rng.random() < 0.45 else rng.choice(remote)
+        if rng.random() < 0.08 and day - timedelta(days=5) >= ob.earliest:  # a no-show first
+            yield _contact(day - timedelta(days=5), kind, channel, ob.performed_by, "absent")
+        yield _contact(day, kind, channel, ob.performed_by, "held")
+    if rng.random() < 0.15:  # now and then a contact beyond the rules
+        day = start + timedelta(days=rng.randint(0, max(0, (last - start).days)))
+        kind = "opfoelgningssamtale" if follow_up else "jobsamtale"
+        yield _contact(day, kind, "telefon", "kommune", "held")
+
+
+_CHANNELS: dict[tuple[int, str, str], tuple[str, ...]] = {}
+
+
+def _channels(book, set_code: str, rule_code: str) -> tuple[str, ...]:
+    key = (id(book), set_code, rule_code)
+    if key not in _CHANNELS:
+        _CHANNELS[key] = next(r.channels for r in book.rule_set(set_code).rules if r.code == rule_code)
+    return _CHANNELS[key]
+
+
+def _contact(day: date, kind: str, channel: str, performed_by: str, outcome: str) -> dict:
+    return {
+        "date": day,
+        "kind": kind,
+        "channel": channel,
+        "performed_by": performed_by,
+        "minutes": 45 if channel == "fremmoede" else (20 if channel == "digital" else 30),
+        "outcome": outcome,
+    }
 
 
 @transaction.atomic
@@ -270,9 +338,12 @@ def seed_demo(*, citizens: int = 4000, seed: int = 2026, on: date, chunk: int = 
     decider = {t.pk: t.leaders.first() for t in Team.objects.all()}
     totals = {"enrolments": 0, "contacts": 0}
     used_cprs: set[str] = set()
+    book = current_rulebook()
     for offset in range(0, citizens, chunk):
         size = min(chunk, citizens - offset)
-        _seed_chunk(rng, offset, size, on, groups, team_of_group, caseworkers, decider, totals, used_cprs)
+        _seed_chunk(
+            rng, offset, size, on, groups, team_of_group, caseworkers, decider, totals, used_cprs, book
+        )
     if connection.vendor == "postgresql":
         # Fresh statistics after a bulk load, or the planner guesses and scans whole tables.
         with connection.cursor() as cursor:
@@ -288,7 +359,7 @@ def seed_demo(*, citizens: int = 4000, seed: int = 2026, on: date, chunk: int = 
 
 
 def _seed_chunk(
-    rng, offset, size, on, groups, team_of_group, caseworkers, decider, totals, used_cprs
+    rng, offset, size, on, groups, team_of_group, caseworkers, decider, totals, used_cprs, book
 ) -> None:
     people = []
     plans = []
@@ -310,24 +381,26 @@ def _seed_chunk(
                 caseworker=rng.choice(caseworkers[team.name]),
             )
         )
-        start = on - timedelta(days=min(int(rng.expovariate(1 / 210)), 1000))
+        start, duration = _start_date(rng, group, on)
+        end = start + timedelta(days=duration - 1)
         previous = None
         if rng.random() < 0.08 and (on - start).days < 600:
             prev_group = rng.choice([g for g in GROUP_WEIGHTS if g != group])
             previous = (prev_group, start - timedelta(days=rng.randint(60, 400)), start - timedelta(days=1))
-        plans.append((group, start, previous, rng.random() < 0.85))
+        plans.append((group, start, end if end < on else None, previous, rng.random() < 0.85))
     Citizen.objects.bulk_create(people, batch_size=2000)
 
     enrolments, contacts = [], []
-    for citizen, (group, start, previous, diligent) in zip(people, plans, strict=True):
+    for citizen, (group, start, end, previous, diligent) in zip(people, plans, strict=True):
+        held_by = citizen.caseworker
         if previous is not None:
             prev_group, prev_start, prev_end = previous
             enrolments.append(
                 Enrolment(citizen=citizen, target_group=groups[prev_group], start=prev_start, end=prev_end)
             )
             contacts.extend(
-                Contact(citizen=citizen, **c)
-                for c in _contacts_for(rng, prev_group, prev_start, prev_end, True)
+                Contact(citizen=citizen, held_by=held_by if c["performed_by"] == "kommune" else None, **c)
+                for c in _contacts_for(rng, book, prev_group, prev_start, prev_end, on, True)
             )
         exempt = group in EXEMPTABLE_GROUPS and start >= REFORM_PHASE_1 and rng.random() < 0.12
         enrolments.append(
@@ -335,6 +408,7 @@ def _seed_chunk(
                 citizen=citizen,
                 target_group=groups[group],
                 start=start,
+                end=end,
                 exempt=exempt,
                 exempt_reason="Vurderet selvhjulpen: har konkrete jobudsigter." if exempt else "",
                 exempt_decided_by=decider[citizen.team_id].user if exempt else None,
@@ -342,10 +416,9 @@ def _seed_chunk(
             )
         )
         contacts.extend(
-            Contact(
-                citizen=citizen, held_by=citizen.caseworker if c["performed_by"] == "kommune" else None, **c
-            )
-            for c in _contacts_for(rng, group, start, on, diligent)
+            Contact(citizen=citizen, held_by=held_by if c["performed_by"] == "kommune" else None, **c)
+            for c in _contacts_for(rng, book, group, start, end, on, diligent)
+            if not (exempt and c["date"] > start + timedelta(days=14) and rng.random() < 0.7)
         )
     Enrolment.objects.bulk_create(enrolments, batch_size=5000)
     Contact.objects.bulk_create(contacts, batch_size=5000)
@@ -361,3 +434,22 @@ def _unique_cpr(born: date, serial: int, used: set[str]) -> str:
         cpr = make_cpr(born, serial)
     used.add(cpr)
     return cpr
+
+
+def first_forecast(on: date) -> str:
+    """A 12-month forecast of every active rule set, computed here (no worker needed)."""
+    from jobcenter import services
+
+    codes = list(RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).values_list("code", flat=True))
+    snapshot, _created = services.forecast_request(rule_sets=codes, on=on, months=12)
+    if snapshot.status != snapshot.Status.DONE:
+        services.compute_snapshot(snapshot)
+    return f"Første prognose beregnet for {on:%d.%m.%Y} ({', '.join(codes)})."
+
+
+# Steps after the demo data is in: each takes the reference date and returns a line to print.
+FOLLOW_UPS = [first_forecast]
+
+
+def run_follow_ups(on: date) -> list[str]:
+    return [step(on) for step in FOLLOW_UPS]

@@ -1,29 +1,45 @@
-"""The workload and cost forecast: a caseload in cohorts + a rule set + assumptions -> contacts,
-hours, FTE and DKK per month, team, caseworker and target group.
+"""The workload and cost forecast: a caseload in cohorts + its flows + a rule set + assumptions ->
+caseload, inflow, outflow, contacts, hours, FTE and DKK per month, team, caseworker and target
+group, and the same per year in steady state.
 
-Pure module (no ORM). The caller summarises the caseload with SQL (one GROUP BY) into
-``Cohort`` rows; every cohort that shares (target group, start, end, exempt, work obligation)
-is run through the obligation engine once, and its profile is multiplied by the head count.
+Pure module (no ORM). The caller summarises the caseload with SQL into ``Cohort`` rows (alike
+enrolments, with the held contacts that can still meet an obligation) and estimates the flows
+(``jobcenter.flows``: inflow per group and calendar month, Kaplan-Meier exits). Every cohort that
+shares (facts, contacts) is run through the obligation engine once.
 
 Policies (stated so the figures can be checked):
 
-1. **What counts.** A required contact is an obligation of the rule set, evaluated in what-if
-   mode (``rule_set`` given) with no contacts, whose deadline (``latest``) falls in a month of
-   the horizon, and whose status is municipal and not waived: obligations performed by the
-   a-kasse (``not_municipal``) and obligations waived under the 25 % exemption are left out.
-   It is the gross requirement from the first month on: contacts already held before the
-   forecast date are not subtracted (the worklist shows what is still open today).
-2. **Quotas.** An obligation of a rule with a quota below 100 % (the 75 % rules of lov nr. 1750)
-   counts as ``quota_pct / 100`` of a contact: the municipality need only meet it for that
-   share of the cohort.
-3. **Minutes.** A rule that only accepts in-person contacts costs the in-person minutes; one that
+1. **What counts.** An obligation of the rule set (what-if mode when ``rule_set`` is given, else
+   the set in force on each deadline), evaluated on the horizon's last day with the contacts held
+   up to the forecast date ``on``. Left out: obligations already **met** by ``on`` (talks already
+   held count), performed by the a-kasse (``not_municipal``), waived under the 25 % exemption,
+   and those whose deadline is before ``on`` (past deadlines are the worklist's business).
+2. **When.** An open obligation is held somewhere in what is left of its window,
+   [max(earliest, on), latest]. Where the contact history shows when talks of the rule are held
+   (the position of the meeting contact within the window, as deciles), the talk is spread over
+   the remaining window at those positions; otherwise evenly over ten points. ``method.timing``
+   says which, per rule.
+3. **Who is still there.** Each talk is weighted by the chance that the enrolment is still
+   running on the day it falls (``flows.Flows.survive``); an enrolment with a known end stays
+   exactly until then (the engine drops deadlines after the end).
+4. **One discount, not two (quotas).** A rule with a quota q < 100 % (the 75 % rules) must be met
+   for q of the group. The slack 1 - q is used first by the group's exemptions (exempt enrolments
+   count 0: their exemptable talks are waived), and only the rest by talks not held: each
+   non-exempt enrolment counts ``min(1, q / (1 - e))``, where e is the group's exempt share. With
+   e = 25 % and q = 75 % every non-exempt talk counts in full; with no exemptions each counts 0.75.
+5. **New enrolments.** Inflow per group and month (estimated by ``flows``, or the user's
+   override, stated in ``method.inflow``) starts on the 1st of each month (the first month: on
+   ``on``, counting only the rest of the month when estimated). It is split between teams by
+   each team's share of the group's starts (``team_shares``), without a caseworker.
+6. **Minutes.** A rule that only accepts in-person contacts costs the in-person minutes; one that
    accepts any channel costs the in-person share times the in-person minutes plus the rest times
    the remote minutes (phone, else video, else digital). Minutes look up (kind, channel) first
    and fall back to (any kind, channel).
-4. **FTE and DKK.** FTE in a month = hours / (productive hours per FTE / 12); DKK = hours x
+7. **FTE and DKK.** FTE in a month = hours / (productive hours per FTE / 12); DKK = hours x
    (FTE cost / productive hours per FTE).
-5. **Inflow.** Optional new enrolments per target group and month start on the 1st of each
-   month of the horizon, unassigned to team and caseworker.
+8. **Steady state.** Flows at their long-run level: a year's inflow per group (the sum of its
+   calendar-month estimates, or 12 x the override's mean) times the contacts one new enrolment
+   costs over its whole expected stay (its obligations weighted by survival, up to 20 years).
 """
 
 from __future__ import annotations
@@ -34,7 +50,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from catalogue.rulebook import RuleBook, RuleSpec
-from citizens.obligations import ACTIVE_STATUSES, EnrolmentFacts, add_months, evaluate
+from citizens.obligations import ACTIVE_STATUSES, ContactFacts, EnrolmentFacts, add_months, evaluate
+from jobcenter.flows import Flows
 
 REMOTE_CHANNELS = ("telefon", "video", "digital")
 
@@ -51,6 +68,7 @@ class Cohort:
     work_obligation: bool = False
     team: int | None = None
     caseworker: int | None = None
+    contacts: tuple[ContactFacts, ...] = ()  # held before ``on``, no ids (so alike cohorts merge)
 
 
 @dataclass(frozen=True)
@@ -118,16 +136,37 @@ def _month_index(d: date, first: date) -> int:
 
 
 Key = tuple  # (team, caseworker, target_group)
+SERIES = ("contacts", "hours", "caseload", "inflow", "outflow")
+EVEN = tuple((i + 0.5) / 10 for i in range(10))
+STEADY_YEARS = 20
+DKK_KEYS = ("contacts", "hours", "fte", "dkk")
 
 
 @dataclass
 class Forecast:
-    """Contacts and hours per (team, caseworker, target group) and month."""
+    """Per (team, caseworker, target group) and month: contacts, hours, expected caseload at the
+    month's end, inflow and outflow. ``steady`` holds one year in steady state per group (contacts,
+    hours); ``method`` says how the flows and timing were estimated."""
 
     rule_set: str
     months: tuple[date, ...]
     contacts: dict[Key, list[float]]
     hours: dict[Key, list[float]]
+    caseload: dict[Key, list[float]] = field(default_factory=dict)
+    inflow: dict[Key, list[float]] = field(default_factory=dict)
+    outflow: dict[Key, list[float]] = field(default_factory=dict)
+    steady: dict[Key, dict[str, float]] = field(default_factory=dict)
+    method: dict = field(default_factory=dict)
+
+    def series(self, name: str) -> dict[Key, list[float]]:
+        return getattr(self, name)
+
+    def _row(self, name: str, key: Key) -> list[float]:
+        table = self.series(name)
+        row = table.get(key)
+        if row is None:
+            row = table[key] = [0.0] * len(self.months)
+        return row
 
     # --- roll-ups -------------------------------------------------------------------------
     def rollup(self, dim: str) -> dict:
@@ -143,120 +182,357 @@ class Forecast:
                 acc[1][i] += hours[i]
         return out
 
+    def total(self, name: str, keep=None) -> list[float]:
+        out = [0.0] * len(self.months)
+        for key, row in self.series(name).items():
+            if keep is None or keep(key):
+                for i, x in enumerate(row):
+                    out[i] += x
+        return out
+
     def totals(self) -> tuple[list[float], list[float]]:
-        n = len(self.months)
-        contacts, hours = [0.0] * n, [0.0] * n
-        for key, row in self.contacts.items():
-            h = self.hours[key]
-            for i in range(n):
-                contacts[i] += row[i]
-                hours[i] += h[i]
-        return contacts, hours
+        return self.total("contacts"), self.total("hours")
+
+    def steady_total(self, keep=None) -> dict[str, float]:
+        out = {"contacts": 0.0, "hours": 0.0}
+        for key, v in self.steady.items():
+            if keep is None or keep(key):
+                out["contacts"] += v["contacts"]
+                out["hours"] += v["hours"]
+        return out
+
+    def only(self, keep) -> Forecast:
+        """The part of the forecast whose keys pass ``keep``."""
+        def sub(table):
+            return {k: v for k, v in table.items() if keep(k)}
+
+        return Forecast(
+            self.rule_set, self.months, sub(self.contacts), sub(self.hours), sub(self.caseload),
+            sub(self.inflow), sub(self.outflow), sub(self.steady), self.method,
+        )
 
     # --- (de)serialisation for ForecastSnapshot.result ----------------------------------------
     def to_json(self) -> dict:
+        keys = set()
+        for name in SERIES:
+            keys |= set(self.series(name))
+        keys |= set(self.steady)
+        zero = [0.0] * len(self.months)
         return {
             "rule_set": self.rule_set,
             "months": [m.isoformat() for m in self.months],
             "rows": [
-                [
-                    k[0],
-                    k[1],
-                    k[2],
-                    [round(x, 4) for x in self.contacts[k]],
-                    [round(x, 4) for x in self.hours[k]],
-                ]
-                for k in sorted(self.contacts, key=lambda k: (str(k[0]), str(k[1]), k[2]))
+                [k[0], k[1], k[2], *[[round(x, 4) for x in self.series(n).get(k, zero)] for n in SERIES],
+                 {n: round(v, 4) for n, v in self.steady.get(k, {}).items()}]
+                for k in sorted(keys, key=lambda k: (str(k[0]), str(k[1]), k[2]))
             ],
+            "method": self.method,
         }
 
     @classmethod
     def from_json(cls, d: Mapping) -> Forecast:
-        contacts, hours = {}, {}
-        for team, cw, group, c, h in d["rows"]:
-            contacts[(team, cw, group)] = list(c)
-            hours[(team, cw, group)] = list(h)
-        return cls(d["rule_set"], tuple(date.fromisoformat(m) for m in d["months"]), contacts, hours)
+        months = tuple(date.fromisoformat(m) for m in d["months"])
+        f = cls(d["rule_set"], months, {}, {}, method=dict(d.get("method") or {}))
+        for row in d["rows"]:
+            key = (row[0], row[1], row[2])
+            for name, values in zip(SERIES, row[3:8], strict=False):
+                if any(values):
+                    f.series(name)[key] = list(values)
+            if key not in f.contacts and key in f.hours:
+                f.contacts[key] = [0.0] * len(months)
+            if key in f.contacts and key not in f.hours:
+                f.hours[key] = [0.0] * len(months)
+            if len(row) > 8 and row[8]:
+                f.steady[key] = dict(row[8])
+        return f
 
 
-def _profile(
-    book: RuleBook,
-    rule_set: str,
-    facts: EnrolmentFacts,
-    first: date,
-    last_day: date,
-    n_months: int,
-    assumptions: Assumptions,
-    minutes_cache: dict,
-) -> list[tuple[int, float, float]]:
-    """(month index, contacts, hours) for one enrolment of the cohort."""
-    out = []
-    for ob in evaluate(book, facts, (), last_day, rule_set=rule_set):
-        if ob.status not in ACTIVE_STATUSES or ob.latest < first:
+# --- Timing of talks within their window -----------------------------------------------------
+
+
+def estimate_timing(positions: Mapping[str, Iterable[float]], min_observations: int = 20) -> dict[str, tuple]:
+    """Per rule, the deciles of where in its window (0 = earliest, 1 = latest) the meeting contact
+    fell; rules with fewer than ``min_observations`` are left out (they are spread evenly)."""
+    out = {}
+    for rule, values in positions.items():
+        xs = sorted(min(1.0, max(0.0, x)) for x in values)
+        if len(xs) < min_observations:
             continue
-        i = _month_index(ob.latest, first)
-        if i >= n_months:
-            continue
-        weight = ob.quota_pct / 100
-        minutes = minutes_cache.get(ob.rule)
-        if minutes is None:
-            rule = next(r for r in book.rule_set(rule_set).rules if r.code == ob.rule)
-            minutes = minutes_cache[ob.rule] = assumptions.rule_minutes(rule)
-        out.append((i, weight, weight * minutes / 60))
+        out[rule] = tuple(xs[min(len(xs) - 1, int((i + 0.5) / 10 * len(xs)))] for i in range(10))
     return out
 
 
-def inflow_cohorts(inflow: Mapping[str, float | Iterable[float]], months: tuple[date, ...]) -> list[Cohort]:
-    """New enrolments on the 1st of each month; ``inflow[group]`` is a number or one per month."""
+def timing_positions(obligations: Iterable) -> list[tuple[str, float]]:
+    """(rule, position in window) of every obligation met on time; feeds ``estimate_timing``."""
     out = []
-    for group, per_month in inflow.items():
+    for ob in obligations:
+        if ob.status != "met" or ob.late or ob.met_by is None:
+            continue
+        span = (ob.latest - ob.earliest).days
+        out.append((ob.rule, (ob.met_by.date - ob.earliest).days / span if span > 0 else 1.0))
+    return out
+
+
+# --- The forecast ---------------------------------------------------------------------------
+
+
+def quota_weights(cohorts: Iterable[Cohort]) -> dict[str, float]:
+    """Policy 4: the exempt share e per target group among the given enrolments."""
+    total: dict[str, float] = defaultdict(float)
+    exempt: dict[str, float] = defaultdict(float)
+    for c in cohorts:
+        total[c.target_group] += c.n
+        if c.exempt and not c.work_obligation:
+            exempt[c.target_group] += c.n
+    return {g: exempt[g] / n for g, n in total.items() if n}
+
+
+def _quota_weight(quota_pct: int, exempt_share: float) -> float:
+    if quota_pct >= 100:
+        return 1.0
+    q = quota_pct / 100
+    return 1.0 if exempt_share >= 1 - q else q / (1 - exempt_share)
+
+
+class _Profiler:
+    """One enrolment's expected contacts and hours per month; cached per distinct input."""
+
+    def __init__(self, book, rule_set, on, months, assumptions, flows, timing, exempt_share):
+        self.book, self.rule_set, self.on = book, rule_set, on
+        self.months = months
+        self.first = months[0]
+        self.last_day = add_months(self.first, len(months)) - timedelta(days=1)
+        self.month_ends = [add_months(m, 1) - timedelta(days=1) for m in months]
+        self.assumptions = assumptions
+        self.flows = flows
+        self.timing = timing if timing is not None else {}
+        self.exempt_share = exempt_share or {}
+        self.minutes: dict[tuple[str, str], float] = {}
+        self.cache: dict = {}
+        self.timing_used: dict[str, str] = {}
+
+    def rule_minutes(self, set_code: str, rule_code: str) -> float:
+        key = (set_code, rule_code)
+        m = self.minutes.get(key)
+        if m is None:
+            rule = next(r for r in self.book.rule_set(set_code).rules if r.code == rule_code)
+            m = self.minutes[key] = self.assumptions.rule_minutes(rule)
+        return m
+
+    def alive(self, group: str, start: date, end: date | None, since: date, day: date) -> float:
+        """P(enrolled on ``day`` | enrolled on ``since``)."""
+        if end is not None:
+            return 1.0 if day <= end else 0.0
+        if self.flows is None:
+            return 1.0
+        return self.flows.survive(group, (since - start).days, (day - start).days)
+
+    def profile(self, facts: EnrolmentFacts, contacts: tuple, since: date, horizon_end: date):
+        """[(month index, contacts, hours)] for one enrolment alive on ``since``."""
+        key = (facts, contacts, since, horizon_end)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        out: dict[int, list[float]] = {}
+        held = [c for c in contacts if c.date <= self.on]  # later ones are not held yet
+        for ob in evaluate(self.book, facts, held, horizon_end, rule_set=self.rule_set):
+            if ob.status not in ACTIVE_STATUSES or ob.latest < since:
+                continue
+            weight = _quota_weight(ob.quota_pct, self.exempt_share.get(facts.target_group, 0.0))
+            minutes = self.rule_minutes(ob.rule_set, ob.rule)
+            lo = max(ob.earliest, since)
+            span = (ob.latest - lo).days
+            positions = self.timing.get(ob.rule)
+            self.timing_used.setdefault(ob.rule, "observed" if positions else "even")
+            for p in positions or EVEN:
+                day = lo + timedelta(days=round(p * span))
+                i = (day.year - self.first.year) * 12 + day.month - self.first.month
+                if i < 0 and day >= self.on:
+                    i = 0  # between ``on`` and a later first month: counted in the first month
+                if i < 0 or i >= len(self.months):
+                    continue
+                w = weight / len(positions or EVEN) * self.alive(
+                    facts.target_group, facts.start, facts.end, since, day
+                )
+                acc = out.setdefault(i, [0.0, 0.0])
+                acc[0] += w
+                acc[1] += w * minutes / 60
+        result = [(i, c, h) for i, (c, h) in sorted(out.items())]
+        self.cache[key] = result
+        return result
+
+    def presence(self, group: str, start: date, end: date | None, since: date) -> list[float]:
+        """Expected share still enrolled at each month's end (1 enrolment alive on ``since``)."""
+        return [
+            0.0 if e < since else self.alive(group, start, end, since, e) if e >= start else 0.0
+            for e in self.month_ends
+        ]
+
+
+def inflow_plan(
+    months: tuple[date, ...],
+    on: date,
+    flows: Flows | None,
+    override: Mapping[str, float | Iterable[float]] | None,
+) -> tuple[dict[str, list[float]], dict]:
+    """Starts per group and horizon month, and how they were chosen (policy 5)."""
+    plan: dict[str, list[float]] = {}
+    how: dict[str, str] = {}
+    if flows is not None:
+        first_share = 1.0
+        if months and on > months[0]:
+            days = (add_months(months[0], 1) - months[0]).days
+            first_share = (days - on.day + 1) / days
+        for group in flows.inflow.per_calendar_month:
+            row = [flows.inflow.for_month(group, m) for m in months]
+            if row:
+                row[0] *= first_share
+            plan[group] = row
+            how[group] = flows.inflow.method
+    for group, per_month in (override or {}).items():
         values = [per_month] * len(months) if isinstance(per_month, int | float) else list(per_month)
-        for m, n in zip(months, values, strict=False):
-            if n:
-                out.append(Cohort(target_group=group, start=m, n=n))
-    return out
+        plan[group] = [float(v) for v in values[: len(months)]] + [0.0] * max(0, len(months) - len(values))
+        how[group] = "override"
+    return plan, how
 
 
 def forecast(
     book: RuleBook,
-    rule_set: str,
+    rule_set: str | None,
     cohorts: Iterable[Cohort],
-    first_month: date,
+    on: date,
     n_months: int,
     assumptions: Assumptions,
     inflow: Mapping | None = None,
+    *,
+    flows: Flows | None = None,
+    timing: Mapping[str, tuple] | None = None,
+    team_shares: Mapping[str, Mapping] | None = None,
+    exempt_share: Mapping[str, float] | None = None,
+    include_inflow: bool = True,
+    include_steady: bool = True,
+    first_month: date | None = None,
 ) -> Forecast:
-    """Required municipal contacts and hours per month for the caseload under ``rule_set``."""
-    months = month_starts(first_month, n_months)
-    first = months[0]
-    last_day = add_months(first, n_months) - timedelta(days=1)
-    book.rule_set(rule_set)  # unknown set -> KeyError before any work
-    all_cohorts = list(cohorts)
-    if inflow:
-        all_cohorts.extend(inflow_cohorts(inflow, months))
-    by_facts: dict[EnrolmentFacts, list[Cohort]] = defaultdict(list)
+    """The caseload (and its inflow) under ``rule_set`` (None = the set in force), from ``on``.
+
+    The horizon starts with ``on``'s month, or ``first_month`` (the month after it): then what
+    falls between ``on`` and that month is counted in the first month."""
+    months = month_starts(first_month or on, n_months)
+    if rule_set is not None:
+        book.rule_set(rule_set)  # unknown set -> KeyError before any work
+    given = [c for c in cohorts if c.end is None or c.end >= on]
+    all_cohorts = [c for c in given if c.start <= on]
+    scheduled = [c for c in given if on < c.start <= months[-1] + timedelta(days=31)]
+    if exempt_share is None:
+        exempt_share = quota_weights(given)
+    prof = _Profiler(book, rule_set, on, months, assumptions, flows, timing, exempt_share)
+    result = Forecast(rule_set or "i-kraft", months, {}, {})
+    horizon_end = prof.last_day
+
+    def add(key, n, profile, presence, start_i=None):
+        if profile:
+            row_c, row_h = result._row("contacts", key), result._row("hours", key)
+            for i, c, h in profile:
+                row_c[i] += n * c
+                row_h[i] += n * h
+        row_l, row_o = result._row("caseload", key), result._row("outflow", key)
+        before = 1.0
+        for i, p in enumerate(presence):
+            if start_i is not None and i < start_i:
+                continue
+            row_l[i] += n * p
+            row_o[i] += n * (before - p)
+            before = p
+
+    by_facts: dict[tuple, list[Cohort]] = defaultdict(list)
     for c in all_cohorts:
-        if c.end is not None and c.end < first:
-            continue
-        by_facts[EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation)].append(c)
-    contacts: dict[Key, list[float]] = {}
-    hours: dict[Key, list[float]] = {}
-    minutes_cache: dict[str, float] = {}
-    for facts, group_cohorts in by_facts.items():
-        profile = _profile(book, rule_set, facts, first, last_day, n_months, assumptions, minutes_cache)
-        if not profile:
-            continue
+        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation)
+        by_facts[(facts, c.contacts)].append(c)
+    for (facts, contacts), group_cohorts in by_facts.items():
+        profile = prof.profile(facts, contacts, on, horizon_end)
+        presence = prof.presence(facts.target_group, facts.start, facts.end, on)
         for c in group_cohorts:
-            key = (c.team, c.caseworker, c.target_group)
-            row_c = contacts.get(key)
-            if row_c is None:
-                row_c = contacts[key] = [0.0] * n_months
-                hours[key] = [0.0] * n_months
-            row_h = hours[key]
-            for i, w, h in profile:
-                row_c[i] += c.n * w
-                row_h[i] += c.n * h
-    return Forecast(rule_set, months, contacts, hours)
+            add((c.team, c.caseworker, c.target_group), c.n, profile, presence)
+        for c in group_cohorts:  # make sure every key has hours alongside contacts
+            result._row("contacts", (c.team, c.caseworker, c.target_group))
+            result._row("hours", (c.team, c.caseworker, c.target_group))
+
+    for c in scheduled:  # known future starts enter in their month
+        i = max(0, (c.start.year - months[0].year) * 12 + c.start.month - months[0].month)
+        if i >= len(months):
+            continue
+        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation)
+        key = (c.team, c.caseworker, c.target_group)
+        result._row("contacts", key)
+        result._row("hours", key)
+        result._row("inflow", key)[i] += c.n
+        add(key, c.n, prof.profile(facts, c.contacts, c.start, horizon_end),
+            prof.presence(c.target_group, c.start, c.end, c.start), start_i=i)
+
+    plan, how = inflow_plan(months, on, flows, inflow) if include_inflow else ({}, {})
+    for group, per_month in plan.items():
+        shares = (team_shares or {}).get(group) or {None: 1.0}
+        for i, n in enumerate(per_month):
+            if not n:
+                continue
+            start = on if i == 0 and on > months[0] else months[i]
+            facts = EnrolmentFacts(group, start)
+            profile = prof.profile(facts, (), start, horizon_end)
+            presence = prof.presence(group, start, None, start)
+            for team, share in shares.items():
+                key = (team, None, group)
+                result._row("contacts", key)
+                result._row("hours", key)
+                result._row("inflow", key)[i] += n * share
+                add(key, n * share, profile, presence, start_i=i)
+
+    if include_steady and include_inflow:
+        # A year's inflow: 12 x the override's monthly mean, else the estimate's calendar year.
+        yearly = {g: sum(v) * 12 / len(v) for g, v in plan.items() if how.get(g) == "override" and v}
+        if flows is not None:
+            for g in flows.inflow.per_calendar_month:
+                yearly.setdefault(g, flows.inflow.yearly(g))
+        for group, per_year in yearly.items():
+            life = lifetime(prof, group, months[0])
+            shares = (team_shares or {}).get(group) or {None: 1.0}
+            for team, share in shares.items():
+                result.steady[(team, None, group)] = {
+                    "contacts": per_year * share * life[0],
+                    "hours": per_year * share * life[1],
+                }
+    result.method = {
+        "rule_set": rule_set or "i-kraft",
+        "inflow": how,
+        "flows": flows.method() if flows is not None else {"inflow": "none", "exits": {}},
+        "timing": dict(sorted(prof.timing_used.items())),
+        "quota": "one-discount",
+        "exempt_share": {g: round(e, 4) for g, e in sorted(exempt_share.items())},
+    }
+    return result
+
+
+def lifetime(prof: _Profiler, group: str, start: date) -> tuple[float, float]:
+    """(contacts, hours) one new enrolment costs over its whole expected stay (policy 8)."""
+    key = ("lifetime", group, start)
+    hit = prof.cache.get(key)
+    if hit is not None:
+        return hit
+    end = add_months(start, 12 * STEADY_YEARS) - timedelta(days=1)
+    contacts = hours = 0.0
+    for ob in evaluate(prof.book, EnrolmentFacts(group, start), (), end, rule_set=prof.rule_set):
+        if ob.status not in ACTIVE_STATUSES:
+            continue
+        weight = _quota_weight(ob.quota_pct, prof.exempt_share.get(group, 0.0))
+        minutes = prof.rule_minutes(ob.rule_set, ob.rule)
+        positions = prof.timing.get(ob.rule) or EVEN
+        span = (ob.latest - ob.earliest).days
+        for p in positions:
+            day = ob.earliest + timedelta(days=round(p * span))
+            w = weight / len(positions) * prof.alive(group, start, None, start, day)
+            contacts += w
+            hours += w * minutes / 60
+    prof.cache[key] = (contacts, hours)
+    return contacts, hours
 
 
 def combine(parts: Iterable[Forecast]) -> Forecast:
@@ -265,32 +541,51 @@ def combine(parts: Iterable[Forecast]) -> Forecast:
     if not parts:
         raise ValueError("Ingen delprognoser at samle.")
     months = parts[0].months
-    contacts: dict[Key, list[float]] = {}
-    hours: dict[Key, list[float]] = {}
+    out = Forecast(parts[0].rule_set, months, {}, {}, method=dict(parts[0].method))
     for p in parts:
         if p.months != months or p.rule_set != parts[0].rule_set:
             raise ValueError("Delprognoserne dækker ikke samme regelsæt og måneder.")
-        for key, row in p.contacts.items():
-            acc_c = contacts.setdefault(key, [0.0] * len(months))
-            acc_h = hours.setdefault(key, [0.0] * len(months))
-            for i, x in enumerate(row):
-                acc_c[i] += x
-                acc_h[i] += p.hours[key][i]
-    return Forecast(parts[0].rule_set, months, contacts, hours)
+        for name in SERIES:
+            for key, row in p.series(name).items():
+                acc = out._row(name, key)
+                for i, x in enumerate(row):
+                    acc[i] += x
+        for key, v in p.steady.items():
+            year = out.steady.setdefault(key, {"contacts": 0.0, "hours": 0.0})
+            year["contacts"] += v["contacts"]
+            year["hours"] += v["hours"]
+        if p.method.get("inflow"):
+            out.method = dict(p.method)
+    return out
+
+
+def per_year(contacts: float, hours: float, assumptions: Assumptions, months: int = 12) -> dict[str, float]:
+    """Contacts, hours, FTE and DKK scaled to one year from ``months`` months."""
+    scale = 12 / months
+    return {
+        "contacts": contacts * scale,
+        "hours": hours * scale,
+        "fte": hours * scale / assumptions.productive_hours_per_fte,
+        "dkk": assumptions.dkk(hours) * scale,
+    }
 
 
 def yearly_by_group(fc: Forecast, assumptions: Assumptions, months: int = 12) -> dict[str, dict[str, float]]:
     """Contacts, hours, FTE and DKK over the first ``months`` months, per target group."""
-    out = {}
-    for group, (c, h) in fc.rollup("group").items():
-        hours = sum(h[:months])
-        out[group] = {
-            "contacts": sum(c[:months]),
-            "hours": hours,
-            "fte": hours / assumptions.productive_hours_per_fte * 12 / months,
-            "dkk": assumptions.dkk(hours) * 12 / months,
-        }
-    return out
+    return {
+        group: per_year(sum(c[:months]), sum(h[:months]), assumptions, months)
+        for group, (c, h) in fc.rollup("group").items()
+    }
+
+
+def steady_by_group(fc: Forecast, assumptions: Assumptions) -> dict[str, dict[str, float]]:
+    """One year in steady state per target group (contacts, hours, FTE, DKK)."""
+    acc: dict[str, list[float]] = {}
+    for key, v in fc.steady.items():
+        a = acc.setdefault(key[2], [0.0, 0.0])
+        a[0] += v["contacts"]
+        a[1] += v["hours"]
+    return {g: per_year(c, h, assumptions) for g, (c, h) in acc.items()}
 
 
 def difference(a: Forecast, b: Forecast) -> dict[str, list[float]]:
@@ -301,3 +596,8 @@ def difference(a: Forecast, b: Forecast) -> dict[str, list[float]]:
         "contacts": [y - x for x, y in zip(ca, cb, strict=True)],
         "hours": [y - x for x, y in zip(ha, hb, strict=True)],
     }
+
+
+def layer_code(book: RuleBook, statutory: str, local: str) -> str:
+    """The code under which the engine evaluates ``statutory`` with the local level on top."""
+    raise KeyError(f"Lokalt serviceniveau '{local}' kan endnu ikke lægges oven på '{statutory}'.")

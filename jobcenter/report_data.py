@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import tablib
+from django.utils.translation import gettext as _
 
 from catalogue.models import Initiative, Investment, MunicipalRequirement, RuleSet, TargetGroup
 from catalogue.selectors import current_rulebook
@@ -36,8 +37,7 @@ def only_teams(f: fc.Forecast, team_ids: set[int] | None) -> fc.Forecast:
     """The part of a forecast held by these teams (None = everything, incl. unassigned inflow)."""
     if team_ids is None:
         return f
-    keep = [k for k in f.contacts if k[0] in team_ids]
-    return fc.Forecast(f.rule_set, f.months, {k: f.contacts[k] for k in keep}, {k: f.hours[k] for k in keep})
+    return f.only(lambda k: k[0] in team_ids)
 
 
 def scoped_result(result: dict, team_ids: set[int] | None, caseworker_ids: set[int]) -> dict:
@@ -87,16 +87,18 @@ class CapacityRow:
     workload: list[float]
     available: list[float]
 
+    unassigned: bool = False  # new citizens without a caseworker: no hours of their own
+
     @property
     def cells(self):
         return [
-            {"workload": w, "available": a, "over": w > a, "gap": w - a}
+            {"workload": w, "available": a, "over": w > a and not self.unassigned, "gap": w - a}
             for w, a in zip(self.workload, self.available, strict=True)
         ]
 
     @property
     def any_over(self) -> bool:
-        return any(w > a for w, a in zip(self.workload, self.available, strict=True))
+        return not self.unassigned and any(w > a for w, a in zip(self.workload, self.available, strict=True))
 
 
 def capacity_report(snapshot: ForecastSnapshot, teams, rule_set: str | None = None) -> dict:
@@ -134,7 +136,9 @@ def capacity_report(snapshot: ForecastSnapshot, teams, rule_set: str | None = No
         if sum(unassigned) > 0:
             rows.append(
                 CapacityRow(
-                    "caseworker", "Uden sagsbehandler i teamet", names[tid], unassigned, [0.0] * len(months)
+                    "caseworker", _("Nye borgere, uden sagsbehandler endnu"), names[tid], unassigned,
+                    [0.0] * len(months),
+                    unassigned=True,
                 )
             )
     team_rows = [r for r in rows if r.level == "team"]
@@ -143,26 +147,26 @@ def capacity_report(snapshot: ForecastSnapshot, teams, rule_set: str | None = No
 
     data = tablib.Dataset(
         headers=[
-            "Niveau",
-            "Team",
-            "Navn",
-            "Måned",
-            "Arbejdsbyrde (timer)",
-            "Til rådighed (timer)",
-            "Over kapacitet",
+            _("Niveau"),
+            _("Team"),
+            _("Navn"),
+            _("Måned"),
+            _("Arbejdsbyrde (timer)"),
+            _("Til rådighed (timer)"),
+            _("Over kapacitet"),
         ]
     )
     for r in rows:
         for m, cell in zip(months, r.cells, strict=True):
             data.append(
                 [
-                    "Team" if r.level == "team" else "Sagsbehandler",
+                    _("Team") if r.level == "team" else _("Sagsbehandler"),
                     r.team,
                     r.name,
                     m.isoformat(),
                     round(cell["workload"], 1),
                     round(cell["available"], 1),
-                    "Ja" if cell["over"] else "Nej",
+                    _("Ja") if cell["over"] else _("Nej"),
                 ]
             )
     return {
@@ -173,9 +177,62 @@ def capacity_report(snapshot: ForecastSnapshot, teams, rule_set: str | None = No
             "labels": [dkmonth(m) for m in months],
             "workload": [round(x, 1) for x in total_work],
             "available": [round(x, 1) for x in total_avail],
+            "series": {"workload": _("Arbejdsbyrde (timer)"), "available": _("Til rådighed (timer)")},
         },
         "totals": list(zip(months, per_month, total_work, total_avail, strict=True)),
         "dataset": data,
+        "backtest": backtest_report(snapshot, team_ids, names),
+        "method": method_summary(snapshot),
+    }
+
+
+def backtest_report(snapshot: ForecastSnapshot, team_ids: list[int], names: dict[int, str]) -> dict | None:
+    """The stored backtest for the teams shown: forecast vs held contacts per month, with MAPE."""
+    bt = snapshot.result.get("backtest")
+    if not bt:
+        return None
+    from jobcenter.backtest import compare
+
+    months = [date.fromisoformat(m) for m in bt["months"]]
+    shown = {int(t): v for t, v in bt["teams"].items() if t != "None" and int(t) in team_ids}
+    scoped = compare({t: v["forecast"] for t, v in shown.items()}, {t: v["actual"] for t, v in shown.items()},
+                     len(months))
+    rows = [
+        {"team": names.get(t, str(t)), "forecast": v["forecast"], "actual": v["actual"], "mape": v["mape"],
+         "cells": list(zip(v["forecast"], v["actual"], strict=True))}
+        for t, v in sorted(scoped["teams"].items(), key=lambda kv: names.get(kv[0], ""))
+    ]
+    return {
+        "made_on": date.fromisoformat(bt["made_on"]),
+        "months": months,
+        "rows": rows,
+        "total": scoped["total"],
+        "chart": {
+            "labels": [dkmonth(m) for m in months],
+            "forecast": [round(x, 1) for x in scoped["total"]["forecast"]],
+            "actual": [round(x, 1) for x in scoped["total"]["actual"]],
+            "series": {"forecast": _("Forventede kontakter"), "actual": _("Holdte kontakter")},
+        },
+    }
+
+
+def method_summary(snapshot: ForecastSnapshot) -> dict:
+    """What the forecast used, in words a team leader can check (from the snapshot's method)."""
+    method = snapshot.result.get("method") or {}
+    flows = method.get("flows") or {}
+    inflow = method.get("inflow") or {}
+    timing = method.get("timing") or {}
+    overridden = sorted(g for g, how in inflow.items() if how == "override")
+    names = group_names()
+    return {
+        "inflow": flows.get("inflow", "none"),
+        "history_months": flows.get("inflow_history_months", 0),
+        "overridden": [names.get(g, g) for g in overridden],
+        "exits": [
+            {"group": names.get(g, g), **v} for g, v in sorted((flows.get("exits") or {}).items())
+        ],
+        "observed_rules": sum(1 for how in timing.values() if how == "observed"),
+        "even_rules": sum(1 for how in timing.values() if how == "even"),
     }
 
 
@@ -183,93 +240,150 @@ def capacity_report(snapshot: ForecastSnapshot, teams, rule_set: str | None = No
 
 
 def comparison_report(snapshot: ForecastSnapshot, team_ids: set[int] | None) -> dict:
+    """Per rule set: contacts, hours, FTE and DKK per year over the horizon's first 12 months and
+    in steady state, per target group; each rule-set change held against its catalogue line."""
     assumptions = fc.Assumptions.from_dict(snapshot.assumptions)
     codes = sorted(
         snapshot.rule_sets,
         key=lambda c: (c not in STATUTORY_ORDER, STATUTORY_ORDER.index(c) if c in STATUTORY_ORDER else 0, c),
     )
-    yearly = {}
+    yearly, steady = {}, {}
     for code in codes:
         f = only_teams(fc.Forecast.from_json(snapshot.result["sets"][code]), team_ids)
         yearly[code] = fc.yearly_by_group(f, assumptions, months=min(12, len(f.months)))
-    groups = sorted({g for y in yearly.values() for g in y})
+        steady[code] = fc.steady_by_group(f, assumptions)
+    groups = sorted({g for y in (*yearly.values(), *steady.values()) for g in y})
     names = group_names()
     zero = {"contacts": 0.0, "hours": 0.0, "fte": 0.0, "dkk": 0.0}
     rows = [
-        {"group": g, "name": names.get(g, g), "sets": [yearly[c].get(g, zero) for c in codes]} for g in groups
+        {
+            "group": g,
+            "name": names.get(g, g),
+            "sets": [yearly[c].get(g, zero) for c in codes],
+            "steady": [steady[c].get(g, zero) for c in codes],
+        }
+        for g in groups
     ]
     totals = [{k: sum(yearly[c].get(g, zero)[k] for g in groups) for k in zero} for c in codes]
+    steady_totals = [{k: sum(steady[c].get(g, zero)[k] for g in groups) for k in zero} for c in codes]
     data = tablib.Dataset(
-        headers=["Målgruppe", "Regelsæt", "Kontakter pr. år", "Timer pr. år", "Årsværk", "Kr. pr. år"]
+        headers=[
+            _("Målgruppe"), _("Regelsæt"), _("Grundlag"), _("Kontakter pr. år"), _("Timer pr. år"),
+            _("Årsværk"), _("Kr. pr. år"),
+        ]
     )
-    for r in rows:
-        for code, v in zip(codes, r["sets"], strict=True):
-            data.append(
-                [
-                    r["name"],
-                    code,
-                    round(v["contacts"], 1),
-                    round(v["hours"], 1),
-                    round(v["fte"], 2),
-                    round(v["dkk"]),
-                ]
-            )
-    for code, v in zip(codes, totals, strict=True):
-        data.append(
-            [
-                "I alt",
-                code,
-                round(v["contacts"], 1),
-                round(v["hours"], 1),
-                round(v["fte"], 2),
-                round(v["dkk"]),
-            ]
-        )
+    for label, key in ((_("12 måneder"), "sets"), (_("Stabil tilstand"), "steady")):
+        for r in rows:
+            for code, v in zip(codes, r[key], strict=True):
+                data.append([r["name"], code, label, round(v["contacts"], 1), round(v["hours"], 1),
+                             round(v["fte"], 2), round(v["dkk"])])
+        for code, v in zip(codes, totals if key == "sets" else steady_totals, strict=True):
+            data.append([_("I alt"), code, label, round(v["contacts"], 1), round(v["hours"], 1),
+                         round(v["fte"], 2), round(v["dkk"])])
     set_label = set_names()
     return {
         "codes": codes,
         "set_names": [set_label.get(c, c) for c in codes],
         "rows": rows,
         "totals": totals,
+        "steady_totals": steady_totals,
+        "lines": catalogue_lines(snapshot, team_ids),
         "chart": {
             "labels": list(codes),
             "dkk": [round(t["dkk"]) for t in totals],
+            "steady": [round(t["dkk"]) for t in steady_totals],
+            "series": {"dkk": _("Kr. pr. år, første 12 måneder"), "steady": _("Kr. pr. år, stabil tilstand")},
             "fte": [round(t["fte"], 2) for t in totals],
         },
         "dataset": data,
     }
 
 
+def catalogue_lines(snapshot: ForecastSnapshot, team_ids: set[int] | None = None) -> list[dict]:
+    """Each computed catalogue line with its difference per year (12 months and steady state)."""
+    out = []
+    for ini in Initiative.objects.select_related("from_rule_set", "to_rule_set", "affected_group"):
+        if ini.realisation != Initiative.Realisation.RULE_SET_CHANGE:
+            continue
+        saving = computed_saving(ini, snapshot, team_ids=team_ids)
+        if saving is None:
+            continue
+        out.append({"initiative": ini, **saving, "target": float(ini.target_2029)})
+    return out
+
+
 # --- Catalogue progress and benefit risk ----------------------------------------------------
 
 
-def computed_saving(initiative: Initiative, snapshot: ForecastSnapshot | None) -> float | None:
-    """Yearly DKK saved by going from set A to set B on today's caseload (first 12 months)."""
+def initiative_groups(initiative: Initiative) -> set[str] | None:
+    """The target groups a computed saving counts: the initiative's own group (None = all groups,
+    for a line with no group: a change that touches everyone)."""
+    return {initiative.affected_group.code} if initiative.affected_group_id else None
+
+
+def computed_saving(
+    initiative: Initiative, snapshot: ForecastSnapshot | None, team_ids: set[int] | None = None
+) -> dict | None:
+    """Yearly DKK saved by going from set A to set B for the initiative's own groups: over the
+    forecast's first 12 months and in steady state (flows at their long-run level)."""
     if snapshot is None or not (initiative.from_rule_set_id and initiative.to_rule_set_id):
         return None
     a, b = initiative.from_rule_set.code, initiative.to_rule_set.code
-    yearly = snapshot.result.get("yearly", {})
-    if a not in yearly or b not in yearly:
+    sets = snapshot.result.get("sets", {})
+    if a not in sets or b not in sets:
         return None
-    return sum(v["dkk"] for v in yearly[a].values()) - sum(v["dkk"] for v in yearly[b].values())
+    assumptions = fc.Assumptions.from_dict(snapshot.assumptions)
+    groups = initiative_groups(initiative)
+    out: dict = {"from": a, "to": b, "groups": sorted(groups) if groups else None}
+    for label, fn in (("horizon", fc.yearly_by_group), ("steady", None)):
+        per = {}
+        for code in (a, b):
+            f = only_teams(fc.Forecast.from_json(sets[code]), team_ids)
+            per[code] = fn(f, assumptions, months=min(12, len(f.months))) if fn else fc.steady_by_group(
+                f, assumptions
+            )
+        out[label] = {
+            k: sum(v[k] for g, v in per[a].items() if groups is None or g in groups)
+            - sum(v[k] for g, v in per[b].items() if groups is None or g in groups)
+            for k in ("contacts", "hours", "fte", "dkk")
+        }
+    return out
 
 
 def initiative_saving(initiative: Initiative, snapshot: ForecastSnapshot | None) -> tuple[float | None, str]:
     if initiative.realisation == Initiative.Realisation.RULE_SET_CHANGE:
-        return computed_saving(initiative, snapshot), "beregnet"
+        saving = computed_saving(initiative, snapshot)
+        return (None if saving is None else saving["steady"]["dkk"]), _("beregnet")
     est = initiative.manual_estimate
-    return (float(est) if est is not None else None), "skøn"
+    return (float(est) if est is not None else None), _("skøn")
+
+
+def overlaps(initiatives: list[Initiative]) -> dict[int, list[str]]:
+    """Lines that may count the same saving: same target group (or one line with no group), where
+    at least one of the two is computed from the forecast."""
+    out: dict[int, list[str]] = {i.pk: [] for i in initiatives}
+    computed = Initiative.Realisation.RULE_SET_CHANGE
+    for x in initiatives:
+        for y in initiatives:
+            if x.pk >= y.pk or computed not in (x.realisation, y.realisation):
+                continue
+            if x.affected_group_id and x.affected_group_id == y.affected_group_id:
+                out[x.pk].append(y.title)
+                out[y.pk].append(x.title)
+    return out
 
 
 def catalogue_report(snapshot: ForecastSnapshot | None) -> dict:
     initiatives = list(Initiative.objects.select_related("from_rule_set", "to_rule_set", "affected_group"))
     requirements = {r.year: r for r in MunicipalRequirement.objects.all()}
     rows = []
+    overlap = overlaps(initiatives)
     for ini in initiatives:
         saving, how = initiative_saving(ini, snapshot)
         rows.append(
             {
                 "initiative": ini,
+                "overlaps": overlap[ini.pk],
                 "targets": [float(ini.target(y)) for y in YEARS],
                 "saving": saving,
                 "how": how,
@@ -294,15 +408,15 @@ def catalogue_report(snapshot: ForecastSnapshot | None) -> dict:
     req_total = [float(requirements[y].total) if y in requirements else None for y in YEARS]
     data = tablib.Dataset(
         headers=[
-            "Tiltag",
-            "Kategori",
-            "Type",
-            *[f"Mål {y}" for y in YEARS],
-            "Besparelse pr. år",
-            "Grundlag",
-            "Afvigelse fra mål 2029",
-            "Status",
-            "Risiko",
+            _("Tiltag"),
+            _("Kategori"),
+            _("Type"),
+            *[_("Mål %(year)s") % {"year": y} for y in YEARS],
+            _("Besparelse pr. år"),
+            _("Grundlag"),
+            _("Afvigelse fra mål 2029"),
+            _("Status"),
+            _("Risiko"),
         ]
     )
     for r in rows:
@@ -334,6 +448,7 @@ def catalogue_report(snapshot: ForecastSnapshot | None) -> dict:
             "labels": [r["initiative"].title for r in rows],
             "target": [round(r["targets"][-1]) for r in rows],
             "saving": [round(r["saving"] or 0) for r in rows],
+            "series": {"target": _("Mål 2029 (kr.)"), "saving": _("Besparelse pr. år (kr.)")},
         },
         "dataset": data,
     }
@@ -388,7 +503,7 @@ def risk_report(snapshot: ForecastSnapshot | None, assumptions: dict) -> dict:
             {
                 "initiative": ini,
                 "basis": basis,
-                "how": how if saving else "mål 2029",
+                "how": how if saving else _("mål 2029"),
                 "group": group,
                 "unit_cost": unit,
                 "recipients": recipients,
@@ -399,14 +514,14 @@ def risk_report(snapshot: ForecastSnapshot | None, assumptions: dict) -> dict:
     investments = investment_rows(benefit_cost)
     data = tablib.Dataset(
         headers=[
-            "Tiltag",
-            "Besparelse pr. år",
-            "Grundlag",
-            "Berørt målgruppe",
-            "Ydelse pr. helårsmodtager",
-            "Modtagere nu",
-            "Ekstra helårsmodtagere der æder besparelsen",
-            "Ekstra uger gennemsnitlig varighed",
+            _("Tiltag"),
+            _("Besparelse pr. år"),
+            _("Grundlag"),
+            _("Berørt målgruppe"),
+            _("Ydelse pr. helårsmodtager"),
+            _("Modtagere nu"),
+            _("Ekstra helårsmodtagere der æder besparelsen"),
+            _("Ekstra uger gennemsnitlig varighed"),
         ]
     )
     for r in rows:

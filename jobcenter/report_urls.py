@@ -9,6 +9,7 @@ urlpatterns = [
     path("regelsaet/", reports.comparison, name="comparison"),
     path("katalog/", reports.catalogue, name="catalogue"),
     path("risiko/", reports.risk, name="risk"),
+    path("notat/", reports.briefing, name="briefing"),
     path("prognose/", reports.forecast_start, name="forecast_start"),
     path("prognose/<int:pk>/", reports.forecast_status, name="forecast_status"),
 ]

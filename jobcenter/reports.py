@@ -89,7 +89,7 @@ def comparison(request):
         response = _export(request, report["dataset"], "regelsaet-sammenligning")
         if response:
             return response
-        ctx.update(report=report, scoped=team_ids is not None)
+        ctx.update(report=report, scoped=team_ids is not None, method=report_data.method_summary(snapshot))
     return render(request, "reports/comparison.html", ctx)
 
 
@@ -115,6 +115,29 @@ def risk(request):
         return response
     ctx["report"] = report
     return render(request, "reports/risk.html", ctx)
+
+
+@leaders_only
+def briefing(request):
+    """Notat til kommunalbestyrelsen: the latest snapshot's comparison, catalogue, risk and
+    assumptions on one printable page set (the browser saves it as PDF)."""
+    snapshot = report_data.latest_snapshot()
+    ctx = _base_context(request, snapshot, "briefing")
+    team_ids = (
+        None if is_admin(request.user) else set(teams_visible_to(request.user).values_list("pk", flat=True))
+    )
+    ctx.update(
+        scoped=team_ids is not None,
+        catalogue=report_data.catalogue_report(snapshot),
+        risk=report_data.risk_report(snapshot, ctx["assumptions"]),
+        today=timezone.localdate(),
+    )
+    if snapshot is not None:
+        ctx.update(
+            comparison=report_data.comparison_report(snapshot, team_ids),
+            method=report_data.method_summary(snapshot),
+        )
+    return render(request, "reports/briefing.html", ctx)
 
 
 def _whole_number(raw: str, what: str) -> int:

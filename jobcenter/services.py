@@ -10,15 +10,20 @@ from django.utils import timezone
 
 from catalogue.economy import assumptions_on
 from catalogue.selectors import current_rulebook, rulebook_as_dict
+from jobcenter import backtest as bt
+from jobcenter import flows as fl
 from jobcenter import forecast as fc
+from jobcenter import forecast_inputs as fi
 from jobcenter.models import ForecastSnapshot, StaffMember, Team
-from jobcenter.selectors import caseload_by_group, caseload_cohorts
+from jobcenter.selectors import caseload_by_group
 
 HORIZONS = (12, 24)
 
 
 def first_month_of(on: date) -> date:
-    return on.replace(day=1)
+    """The horizon's first month: ``on``'s month, or the next one from the 16th (a month that is
+    mostly over would show almost no workload; its last days are counted in the next month)."""
+    return on.replace(day=1) if on.day <= 15 else fl.month_add(on, 1)
 
 
 def forecast_snapshot_key(*, rule_sets: list[str], on: date, months: int, inflow: dict | None = None) -> str:
@@ -63,17 +68,71 @@ def _progress(snapshot: ForecastSnapshot, pct: int) -> None:
     ForecastSnapshot.objects.filter(pk=snapshot.pk).update(progress=pct)
 
 
-def compute_part(snapshot: ForecastSnapshot, team_ids: list[int] | None) -> dict:
-    """Forecasts (JSON) of every rule set of the snapshot for a part of the caseload."""
+def _inputs(on: date) -> dict:
+    """The flows, timing, team shares and exempt shares as they stood on ``on``."""
+    book = current_rulebook()
+    return {
+        "flows": fi.flows_on(on),
+        "timing": fi.timing_on(book, on),
+        "team_shares": fi.team_shares(on),
+        "exempt_share": fi.exempt_shares(on),
+    }
+
+
+def compute_part(snapshot: ForecastSnapshot, team_ids: list[int] | None, inputs: dict | None = None) -> dict:
+    """Forecasts (JSON) of every rule set of the snapshot for a part of the caseload. A team's part
+    carries that team's share of the new enrolments, so the parts add up to the whole."""
     book = current_rulebook()
     assumptions = fc.Assumptions.from_dict(snapshot.assumptions)
-    first = first_month_of(snapshot.on)
-    cohorts = caseload_cohorts(first_month=first, team_ids=team_ids)
-    inflow = snapshot.inflow if team_ids is None else None  # inflow is unassigned: once, in the whole
+    inputs = inputs or _inputs(snapshot.on)
+    shares = inputs["team_shares"]
+    if team_ids is not None:
+        keep = set(team_ids)
+        shares = {g: {t: s for t, s in per.items() if t in keep} for g, per in shares.items()}
+        shares = {g: per for g, per in shares.items() if per}
+        groups = set(shares)
+        flows = inputs["flows"]
+        flows = fl.Flows(
+            fl.InflowEstimate(
+                {g: v for g, v in flows.inflow.per_calendar_month.items() if g in groups},
+                flows.inflow.method,
+                flows.inflow.history_months,
+            ),
+            flows.survival,
+        )
+        inflow = {g: v for g, v in (snapshot.inflow or {}).items() if g in groups} or None
+    else:
+        flows, inflow = inputs["flows"], snapshot.inflow or None
+    cohorts = fi.caseload_cohorts(on=snapshot.on, team_ids=team_ids)
     return {
-        code: fc.forecast(book, code, cohorts, first, snapshot.months, assumptions, inflow).to_json()
+        code: fc.forecast(
+            book, code, cohorts, snapshot.on, snapshot.months, assumptions, inflow,
+            flows=flows, timing=inputs["timing"], team_shares=shares, exempt_share=inputs["exempt_share"],
+            first_month=first_month_of(snapshot.on),
+        ).to_json()
         for code in snapshot.rule_sets
     }
+
+
+def backtest(on: date, months: int = 12) -> dict:
+    """The forecast made ``months`` months before ``on``'s month from the data as it stood then
+    (rules in force on each deadline), against the municipal contacts held since, per team."""
+    first = fl.month_add(on.replace(day=1), -months)
+    book = current_rulebook()
+    inputs = _inputs(first)
+    assumptions = fc.Assumptions.from_dict(assumptions_on(first))
+    result = fc.forecast(
+        book, None, fi.caseload_cohorts(on=first), first, months, assumptions,
+        flows=inputs["flows"], timing=inputs["timing"], team_shares=inputs["team_shares"],
+        exempt_share=inputs["exempt_share"], include_steady=False,
+    )
+    per_team = {team: c for team, (c, _h) in result.rollup("team").items() if team is not None}
+    actual = fi.held_per_team_month(first, months)
+    out = bt.compare(per_team, actual, months)
+    out["months"] = [fl.month_add(first, i).isoformat() for i in range(months)]
+    out["made_on"] = first.isoformat()
+    out["teams"] = {str(k): v for k, v in out["teams"].items()}
+    return out
 
 
 def finish(snapshot: ForecastSnapshot, parts: list[dict]) -> ForecastSnapshot:
@@ -81,13 +140,16 @@ def finish(snapshot: ForecastSnapshot, parts: list[dict]) -> ForecastSnapshot:
     assumptions = fc.Assumptions.from_dict(snapshot.assumptions)
     sets = {}
     for code in snapshot.rule_sets:
-        sets[code] = fc.combine(fc.Forecast.from_json(p[code]) for p in parts)
+        sets[code] = fc.combine(fc.Forecast.from_json(p[code]) for p in parts if code in p)
     result = {
         "sets": {code: f.to_json() for code, f in sets.items()},
         "yearly": {code: fc.yearly_by_group(f, assumptions) for code, f in sets.items()},
+        "steady": {code: fc.steady_by_group(f, assumptions) for code, f in sets.items()},
         "teams": {str(t.pk): t.name for t in Team.objects.all()},
         "caseworkers": {str(s.pk): str(s) for s in StaffMember.objects.select_related("user")},
         "caseload": sum(caseload_by_group().values()),
+        "method": next(iter(sets.values())).method if sets else {},
+        "backtest": backtest(snapshot.on),
     }
     if len(sets) >= 2:
         a, b = (sets[c] for c in snapshot.rule_sets[:2])
@@ -121,20 +183,14 @@ def compute_snapshot(snapshot: ForecastSnapshot) -> ForecastSnapshot:
         parts = [compute_part(snapshot, None)]
     else:
         parts = []
+        inputs = _inputs(snapshot.on)
         for i, team_ids in enumerate(pieces):
-            parts.append(compute_part(snapshot, team_ids))
+            parts.append(compute_part(snapshot, team_ids, inputs))
             _progress(snapshot, 5 + int(90 * (i + 1) / len(pieces)))
-        if snapshot.inflow:
-            parts.append(compute_inflow_part(snapshot))
     _progress(snapshot, 95)
     return finish(snapshot, parts)
 
 
 def compute_inflow_part(snapshot: ForecastSnapshot) -> dict:
-    book = current_rulebook()
-    assumptions = fc.Assumptions.from_dict(snapshot.assumptions)
-    first = first_month_of(snapshot.on)
-    return {
-        code: fc.forecast(book, code, [], first, snapshot.months, assumptions, snapshot.inflow).to_json()
-        for code in snapshot.rule_sets
-    }
+    """Kept for queued jobs of older versions: the inflow now travels with each team's part."""
+    return {}

@@ -59,8 +59,6 @@ def run_forecast(
             status=ForecastSnapshot.Status.RUNNING, progress=5
         )
         header = [forecast_part.s(snapshot.pk, ids) for ids in pieces]
-        if snapshot.inflow:
-            header.append(forecast_part.s(snapshot.pk, None, inflow_only=True))
         if self.request.is_eager:  # run in this process (tests, no broker): the same parts and callback
             forecast_combine.apply(args=([sig.apply().get() for sig in header], snapshot.pk))
         else:

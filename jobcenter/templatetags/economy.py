@@ -87,3 +87,27 @@ def label(code, vocabulary):
         "performer": rulebook.PERFORMER_LABELS,
     }[vocabulary]
     return labels.get(code, code)
+
+
+@register.filter
+def pct(value, decimals=0):
+    """A share (0.123) as a Danish percentage: 12 %."""
+    if value is None or value == "":
+        return "–"
+    return f"{format_number(float(value) * 100, int(decimals))} %"
+
+
+@register.filter
+def index(sequence, i):
+    try:
+        return sequence[int(i)]
+    except (IndexError, TypeError, ValueError):
+        return None
+
+
+@register.filter
+def sub(a, b):
+    try:
+        return float(a) - float(b)
+    except (TypeError, ValueError):
+        return None

@@ -7,20 +7,22 @@
   }
   function draw() {
     if (typeof Chart === "undefined") return;
-    var fmt = new Intl.NumberFormat("da-DK", { maximumFractionDigits: 0 });
-    var common = { locale: "da-DK", responsive: true, maintainAspectRatio: false, animation: false,
+    var lang = document.documentElement.lang === "en" ? "en-GB" : "da-DK";
+    var fmt = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+    var common = { locale: lang, responsive: true, maintainAspectRatio: false, animation: false,
       plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + fmt.format(c.parsed.y); } } } } };
     var cap = data("capacity-data");
     if (cap) {
       new Chart(document.getElementById("capacity-chart"), { type: "bar", options: common, data: { labels: cap.labels, datasets: [
-        { label: "Arbejdsbyrde (timer)", data: cap.workload, backgroundColor: "#0059b3" },
-        { label: "Til rådighed (timer)", data: cap.available, type: "line", borderColor: "#1a1a1a", borderDash: [6, 4], pointStyle: "rectRot" }
+        { label: cap.series.workload, data: cap.workload, backgroundColor: "#0059b3" },
+        { label: cap.series.available, data: cap.available, type: "line", borderColor: "#1a1a1a", borderDash: [6, 4], pointStyle: "rectRot" }
       ] } });
     }
     var cmp = data("comparison-data");
     if (cmp) {
       new Chart(document.getElementById("comparison-chart"), { type: "bar", options: common, data: { labels: cmp.labels, datasets: [
-        { label: "Kr. pr. år", data: cmp.dkk, backgroundColor: "#0059b3" }
+        { label: cmp.series.dkk, data: cmp.dkk, backgroundColor: "#0059b3" },
+        { label: cmp.series.steady, data: cmp.steady, backgroundColor: "#747474" }
       ] } });
     }
     var cat = data("catalogue-data");
@@ -28,9 +30,16 @@
       new Chart(document.getElementById("catalogue-chart"), { type: "bar", options: Object.assign({}, common, { indexAxis: "y",
         plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + fmt.format(c.parsed.x); } } } } }),
         data: { labels: cat.labels, datasets: [
-          { label: "Mål 2029 (kr.)", data: cat.target, backgroundColor: "#747474" },
-          { label: "Besparelse pr. år (kr.)", data: cat.saving, backgroundColor: "#0059b3" }
+          { label: cat.series.target, data: cat.target, backgroundColor: "#747474" },
+          { label: cat.series.saving, data: cat.saving, backgroundColor: "#0059b3" }
         ] } });
+    }
+    var bt = data("backtest-data");
+    if (bt) {
+      new Chart(document.getElementById("backtest-chart"), { type: "line", options: common, data: { labels: bt.labels, datasets: [
+        { label: bt.series.forecast, data: bt.forecast, borderColor: "#0059b3", pointStyle: "circle" },
+        { label: bt.series.actual, data: bt.actual, borderColor: "#1a1a1a", borderDash: [6, 4], pointStyle: "rectRot" }
+      ] } });
     }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();

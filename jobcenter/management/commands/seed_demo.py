@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from citizens.refresh import refresh_all
-from jobcenter.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from jobcenter.demo import DEMO_LOGINS, DEMO_PASSWORD, run_follow_ups, seed_demo
 
 
 class Command(BaseCommand):
@@ -20,8 +20,11 @@ class Command(BaseCommand):
             help="Referencedato (ÅÅÅÅ-MM-DD); standard er i dag.",
         )
         parser.add_argument("--no-refresh", action="store_true", help="Beregn ikke kontaktkrav bagefter.")
+        parser.add_argument(
+            "--no-follow-ups", action="store_true", help="Spring opfølgende trin over (prognosen)."
+        )
 
-    def handle(self, *args, citizens, seed, on, no_refresh, **options):
+    def handle(self, *args, citizens, seed, on, no_refresh, no_follow_ups, **options):
         if citizens < 0:
             raise CommandError("--citizens skal være 0 eller mere.")
         on = on or timezone.localdate()
@@ -34,6 +37,9 @@ class Command(BaseCommand):
             if not no_refresh:
                 refreshed = refresh_all(on=on)
                 self.stdout.write(f"Kontaktkrav beregnet for {refreshed} borgere.")
+            if not no_follow_ups:
+                for line in run_follow_ups(on):
+                    self.stdout.write(line)
         else:
             self.stdout.write(f"Demodata findes allerede ({summary.citizens} borgere); intet ændret.")
         logins = ", ".join(login for login, *_ in DEMO_LOGINS)
