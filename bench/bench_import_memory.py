@@ -1,6 +1,6 @@
 """Peak memory of reading and checking large import files. Prints figures; not a test.
 
-    DATABASE_URL=postgres://.../bench .venv/bin/python bench/bench_import_memory.py [--rows 250000]
+    DATABASE_URL=postgres://.../bench .venv/bin/python bench/bench_import_memory.py [--rows 200000]
 
 Each case runs in a fresh process and reports its peak resident memory (ru_maxrss): a CSV at the
 row limit (read, validate, dry run), a CSV of about 1 GB (refused at the row limit while streaming)
@@ -47,7 +47,7 @@ def run_case(label: str, path: Path, dry_run: bool = False) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=250_000)
+    parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--measure")
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()

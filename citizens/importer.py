@@ -158,7 +158,7 @@ class ImportRejected(Exception):
 
 
 # Limits, so that a file is refused clearly before it can exhaust a worker's memory (README).
-MAX_ROWS = 250_000
+MAX_ROWS = 200_000  # the largest file benchmarked (README); memory grows with the rows
 XLSX_MAX_EXPANDED = 200 * 1024 * 1024  # bytes of all parts of the workbook unpacked
 XLSX_MAX_RATIO = 100  # unpacked / packed size of any part; far above real sheets, typical of zip bombs
 Source = bytes | str | Path | BinaryIO
@@ -175,12 +175,15 @@ def read_records(
     with _opened(source) as stream:
         xlsx = filename.lower().endswith(".xlsx")
         reader = _read_xlsx(stream, progress) if xlsx else _read_csv(stream, progress)
-        for count, record in enumerate(reader):
-            if count > MAX_ROWS:  # the header is record 0
-                raise ValueError(
-                    f"Filen har mere end {MAX_ROWS:,} rækker. Del den op i flere filer.".replace(",", ".")
-                )
-            yield record
+        try:
+            for count, record in enumerate(reader):
+                if count > MAX_ROWS:  # the header is record 0
+                    raise ValueError(
+                        f"Filen har mere end {MAX_ROWS:,} rækker. Del den op i flere filer.".replace(",", ".")
+                    )
+                yield record
+        finally:
+            reader.close()  # while the stream is still open
 
 
 @contextmanager
