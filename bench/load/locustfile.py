@@ -1,8 +1,8 @@
 """Load test: caseworkers on the worklist, the citizen page, contact registration and exports; team
 leaders on the reports. Run with bench/load/run.sh (gunicorn on 127.0.0.1, a throwaway database).
 
-Users log in once, in on_start (deliberately slow password hashing; run.sh resets the statistics
-once every user is running, so the figures are the steady state). Every contact the server
+Users log in once, in on_start (deliberately slow password hashing); the statistics are reset
+once every user has logged in, so the figures are the steady state. Every contact the server
 acknowledges is written to $LOAD_ACKED (one unique note per line) for check_contacts.py, which
 checks that each is stored exactly once.
 """
@@ -14,6 +14,7 @@ import re
 import uuid
 from datetime import date
 
+import gevent.event
 from locust import HttpUser, between, events, task
 
 CASEWORKERS = os.environ.get("LOAD_CASEWORKERS", "sagsbehandler").split(",")
@@ -29,11 +30,23 @@ HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 _acked = open(ACKED, "a", buffering=1)  # noqa: SIM115 - for the whole run
 
 
+_logged_in = {"count": 0}
+_everyone_in = gevent.event.Event()
+
+
 def login(user: HttpUser, username: str) -> None:
+    """Log in, then wait until every user has: the statistics are reset at that moment, so the
+    figures are the steady state without the deliberately slow password hashing."""
     page = user.client.get("/login/", name="login")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     user.client.post("/login/", {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
                      headers={"Referer": user.host + "/login/"}, name="login")
+    _logged_in["count"] += 1
+    runner = user.environment.runner
+    if _logged_in["count"] >= (runner.target_user_count or 0):
+        runner.stats.reset_all()
+        _everyone_in.set()
+    _everyone_in.wait()
 
 
 class Caseworker(HttpUser):

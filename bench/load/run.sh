@@ -25,7 +25,7 @@ for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null &&
 run() {  # name, users, spawn rate, duration, user classes...
   local name=$1 users=$2 rate=$3 duration=$4; shift 4
   "$LOCUST" -f bench/load/locustfile.py "$@" --headless -u "$users" -r "$rate" -t "$duration" \
-    --host "http://127.0.0.1:$PORT" --reset-stats --only-summary --csv "$OUT/$name" >"$OUT/$name.log" 2>&1 || true
+    --host "http://127.0.0.1:$PORT" --only-summary --csv "$OUT/$name" >"$OUT/$name.log" 2>&1 || true
 }
 run healthz 20 20 20s Healthz
 run mix "$USERS" 10 "$DURATION" Caseworker TeamLeader
