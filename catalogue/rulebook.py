@@ -22,6 +22,13 @@ from typing import Any
 
 # --- Vocabulary: stable codes (data, API, imports) and their Danish labels -----------------
 
+
+def gettext_noop(text: str) -> str:
+    """Marks a Danish label for ``makemessages``; it is translated where it is shown
+    (``catalogue.labels``), so this module stays free of Django."""
+    return text
+
+
 KINDS = ("jobsamtale", "opfoelgningssamtale", "kontakt")
 CHANNELS = ("fremmoede", "telefon", "video", "digital")
 PERFORMERS = ("kommune", "a-kasse")
@@ -32,28 +39,36 @@ RULE_SET_STATUSES = ("draft", "active", "retired")
 RULE_SET_KINDS = ("statutory", "local")
 
 KIND_LABELS = {
-    "jobsamtale": "Jobsamtale",
-    "opfoelgningssamtale": "Opfølgningssamtale",
-    "kontakt": "Kontakt",
+    "jobsamtale": gettext_noop("Jobsamtale"),
+    "opfoelgningssamtale": gettext_noop("Opfølgningssamtale"),
+    "kontakt": gettext_noop("Kontakt"),
 }
 CHANNEL_LABELS = {
-    "fremmoede": "Fremmøde",
-    "telefon": "Telefon",
-    "video": "Video",
-    "digital": "Digital",
+    "fremmoede": gettext_noop("Fremmøde"),
+    "telefon": gettext_noop("Telefon"),
+    "video": gettext_noop("Video"),
+    "digital": gettext_noop("Digital"),
 }
-PERFORMER_LABELS = {"kommune": "Kommunen", "a-kasse": "A-kassen"}
-OUTCOME_LABELS = {"held": "Afholdt", "absent": "Udeblevet", "cancelled": "Aflyst"}
+PERFORMER_LABELS = {"kommune": gettext_noop("Kommunen"), "a-kasse": gettext_noop("A-kassen")}
+OUTCOME_LABELS = {
+    "held": gettext_noop("Afholdt"),
+    "absent": gettext_noop("Udeblevet"),
+    "cancelled": gettext_noop("Aflyst"),
+}
 STATUS_LABELS = {
-    "met": "Opfyldt",
-    "open": "Åben",
-    "due_soon": "Forfalder snart",
-    "overdue": "Overskredet",
-    "waived": "Fritaget",
-    "not_municipal": "A-kassens ansvar",
+    "met": gettext_noop("Opfyldt"),
+    "open": gettext_noop("Åben"),
+    "due_soon": gettext_noop("Forfalder snart"),
+    "overdue": gettext_noop("Overskredet"),
+    "waived": gettext_noop("Fritaget"),
+    "not_municipal": gettext_noop("A-kassens ansvar"),
 }
-RULE_SET_STATUS_LABELS = {"draft": "Kladde", "active": "Aktiv", "retired": "Udgået"}
-RULE_SET_KIND_LABELS = {"statutory": "Lovkrav", "local": "Lokalt serviceniveau"}
+RULE_SET_STATUS_LABELS = {
+    "draft": gettext_noop("Kladde"),
+    "active": gettext_noop("Aktiv"),
+    "retired": gettext_noop("Udgået"),
+}
+RULE_SET_KIND_LABELS = {"statutory": gettext_noop("Lovkrav"), "local": gettext_noop("Lokalt serviceniveau")}
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "rules.json"
 

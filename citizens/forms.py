@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import rulebook
+from catalogue.labels import label_choices
 from catalogue.models import TargetGroup
 from citizens.cpr import CprError, parse_cpr
 from citizens.models import Contact
@@ -50,8 +51,12 @@ class ContactForm(DesignSystemMixin, forms.Form):
             "required": _("Vælg datoen for kontakten."),
         },
     )
-    kind = forms.ChoiceField(label=_("Kontaktform"), choices=rulebook.KIND_LABELS, initial="jobsamtale")
-    channel = forms.ChoiceField(label=_("Kanal"), choices=rulebook.CHANNEL_LABELS, initial="fremmoede")
+    kind = forms.ChoiceField(
+        label=_("Kontaktform"), choices=label_choices(rulebook.KIND_LABELS), initial="jobsamtale"
+    )
+    channel = forms.ChoiceField(
+        label=_("Kanal"), choices=label_choices(rulebook.CHANNEL_LABELS), initial="fremmoede"
+    )
     minutes = forms.IntegerField(
         label=_("Minutter"),
         min_value=1,

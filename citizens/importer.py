@@ -223,11 +223,19 @@ def _read_csv(stream: BinaryIO, progress) -> Iterator[tuple[int, dict[str, objec
                 progress(stream.tell() / size)
             if not any(v.strip() for v in values):
                 continue
+            if any("\x00" in v for v in values):
+                raise ValueError(
+                    f"Linje {reader.line_num}: filen indeholder et NUL-tegn (\\x00), som ikke kan gemmes."
+                )
             yield number, {"__values__": values, **dict(zip(names, values, strict=False))}
     except UnicodeDecodeError:
         raise ValueError("Filen er ikke UTF-8. Gem den som CSV (UTF-8).") from None
-    except csv.Error as exc:  # a field over csv's limit (128 KiB), a NUL character, a broken quote
-        raise ValueError(f"Række {reader.line_num}: filen kan ikke læses som CSV ({exc}).") from None
+    except csv.Error:  # e.g. a field over csv.field_size_limit() (131,072 characters)
+        limit = f"{csv.field_size_limit():,}".replace(",", ".")
+        raise ValueError(
+            f"Linje {reader.line_num}: filen kan ikke læses som CSV (et felt er længere end {limit} tegn, "
+            "eller et anførselstegn mangler)."
+        ) from None
     finally:
         text.detach()  # leave the stream to its owner
 

@@ -10,12 +10,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import rulebook
+from catalogue.labels import label_choices
 from catalogue.models import TargetGroup
 from citizens.cpr import mask_cpr
 from jobcenter.models import StaffMember, Team
 
-STATUS_CHOICES = rulebook.STATUS_LABELS
-KIND_CHOICES = list(rulebook.KIND_LABELS.items())  # named enum in the OpenAPI schema
+STATUS_CHOICES = label_choices(rulebook.STATUS_LABELS)
+KIND_CHOICES = label_choices(rulebook.KIND_LABELS)  # named enum in the OpenAPI schema
 
 
 class Citizen(models.Model):
@@ -140,10 +141,10 @@ class Contact(models.Model):
         Citizen, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("borger")
     )
     date = models.DateField(_("dato"))
-    kind = models.CharField(_("kontaktform"), max_length=30, choices=rulebook.KIND_LABELS)
-    channel = models.CharField(_("kanal"), max_length=20, choices=rulebook.CHANNEL_LABELS)
+    kind = models.CharField(_("kontaktform"), max_length=30, choices=label_choices(rulebook.KIND_LABELS))
+    channel = models.CharField(_("kanal"), max_length=20, choices=label_choices(rulebook.CHANNEL_LABELS))
     performed_by = models.CharField(
-        _("udført af"), max_length=10, choices=rulebook.PERFORMER_LABELS, default="kommune"
+        _("udført af"), max_length=10, choices=label_choices(rulebook.PERFORMER_LABELS), default="kommune"
     )
     held_by = models.ForeignKey(
         StaffMember,

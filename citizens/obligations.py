@@ -52,7 +52,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from catalogue.rulebook import CHANNELS, KIND_LABELS, RuleBook, RuleSpec
+from catalogue.i18n import SOURCE_LANGUAGE, active_language, gettext
+from catalogue.rulebook import CHANNEL_LABELS, CHANNELS, KIND_LABELS, RuleBook, RuleSpec, gettext_noop
 
 ONE_DAY = timedelta(days=1)
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -136,8 +137,7 @@ class _Plan:
 
     __slots__ = (
         "rule", "set_code", "order", "valid_from", "valid_to", "any_kind", "channels",
-        "first_deadline", "noun", "verb", "label", "tail", "window_text", "first_text",
-        "waivable_rest",
+        "first_deadline", "waivable_rest", "_texts",
     )
 
     def __init__(self, rule: RuleSpec, set_code: str, order: int,
@@ -152,40 +152,47 @@ class _Plan:
         self.first_deadline = (
             None if rule.first_deadline_days is None else timedelta(days=rule.first_deadline_days)
         )
-        self.noun = "kontakt" if rule.kind == "kontakt" else "samtale"
-        self.verb = "ske" if rule.kind == "kontakt" else "holdes"
-        self.label = KIND_LABELS.get(rule.kind, rule.kind)
         self.waivable_rest = rule.exemptable
-        self.window_text, self.first_text = _window_texts(rule)
-        self.tail = _tail_text(rule)
+        self._texts: dict[str, tuple[str, str, str, str]] = {}
+
+    def texts(self, language: str) -> tuple[str, str, str, str]:
+        """(kind label, window, first deadline, tail) in ``language``, computed once per language."""
+        found = self._texts.get(language)
+        if found is None:
+            label = gettext(KIND_LABELS.get(self.rule.kind, self.rule.kind), language)
+            window, first = _window_texts(self.rule, language)
+            found = self._texts[language] = (label, window, first, _tail_text(self.rule, language))
+        return found
 
 
-def _window_texts(rule: RuleSpec) -> tuple[str, str]:
+def _window_texts(rule: RuleSpec, language: str = "da") -> tuple[str, str]:
     f, t = rule.window_from_months, rule.window_to_months
     if rule.recurring_every_months is not None:
-        window = f"mindst {rule.count} pr. {rule.recurring_every_months} måneder"
+        window = gettext("mindst %(count)s pr. %(months)s måneder", language) % {
+            "count": rule.count, "months": rule.recurring_every_months}
     elif f == 0:
-        window = f"inden for de første {t} måneder efter start"
+        window = gettext("inden for de første %(months)s måneder efter start", language) % {"months": t}
     else:
-        window = f"mellem {f} og {t} måneder efter start"
+        window = gettext("mellem %(from)s og %(to)s måneder efter start", language) % {"from": f, "to": t}
     first = ""
     if rule.first_deadline_days is not None:
-        first = f"senest {rule.first_deadline_days} dage efter start"
+        first = gettext("senest %(days)s dage efter start", language) % {"days": rule.first_deadline_days}
     return window, first
 
 
-def _tail_text(rule: RuleSpec) -> str:
+def _tail_text(rule: RuleSpec, language: str = "da") -> str:
     """Fixed sentences after the deadline: channels, performer, quota, provisional."""
     parts = []
     if set(rule.channels) != set(CHANNELS):
-        names = [c.replace("fremmoede", "fremmøde") for c in CHANNELS if c in rule.channels]
-        parts.append(f"Tæller kun ved {' eller '.join(names)}.")
+        names = [gettext(CHANNEL_LABELS[c], language).lower() for c in CHANNELS if c in rule.channels]
+        separator = " " + gettext("eller", language) + " "
+        parts.append(gettext("Tæller kun ved %(channels)s.", language) % {"channels": separator.join(names)})
     if rule.performed_by == "a-kasse":
-        parts.append("Holdes af a-kassen.")
+        parts.append(gettext("Holdes af a-kassen.", language))
     if rule.quota_pct < 100:
-        parts.append(f"Kvote: mindst {rule.quota_pct} % af målgruppen.")
+        parts.append(gettext("Kvote: mindst %(pct)s %% af målgruppen.", language) % {"pct": rule.quota_pct})
     if rule.provisional:
-        parts.append("Foreløbig regel (ikke bekræftet).")
+        parts.append(gettext("Foreløbig regel (ikke bekræftet).", language))
     return (" " + " ".join(parts)) if parts else ""
 
 
@@ -360,6 +367,7 @@ def _match(cands: list[list], usable: list[ContactFacts]) -> None:
 
 def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
            due_soon_days: int) -> list[Obligation]:
+    language = active_language()
     end = enrolment.end
     may_waive = enrolment.exempt and not enrolment.work_obligation
     out = []
@@ -383,38 +391,89 @@ def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
         out.append(Obligation(
             rule.code, p.set_code, rule.kind, k, of, earliest, latest, status, met_by,
             rule.performed_by, rule.quota_pct, rule.legal_reference, rule.provisional,
-            _explain(p, k, of, latest, period, status, met_by, late), late,
+            _explain(p, k, of, latest, period, status, met_by, late, language), late,
         ))
     out.sort(key=lambda o: (o.latest, o.rule, o.number))
     return out
 
 
 _STATUS_TEXT = {
-    "not_municipal": " A-kassens ansvar (ikke kommunal opgave).",
-    "waived": " Fritaget efter 25 %-reglen.",
-    "overdue": " Overskredet.",
-    "due_soon": " Forfalder snart.",
+    "not_municipal": gettext_noop("A-kassens ansvar (ikke kommunal opgave)."),
+    "waived": gettext_noop("Fritaget efter 25 %%-reglen."),
+    "overdue": gettext_noop("Overskredet."),
+    "due_soon": gettext_noop("Forfalder snart."),
     "open": "",
 }
 
 
+def _sentences(language: str) -> dict[str, str]:
+    """The explanation's sentence templates in ``language``, looked up once per language."""
+    found = _SENTENCES.get(language)
+    if found is None:
+        found = _SENTENCES[language] = {
+            "head": gettext("%(kind)s %(n)s af %(of)s", language),
+            "period": gettext("i perioden %(from)s–%(to)s, %(window)s", language),
+            "must_contact": gettext(
+                "%(head)s skal ske senest %(date)s (%(when)s), jf. %(reference)s.", language),
+            "must_talk": gettext(
+                "%(head)s skal holdes senest %(date)s (%(when)s), jf. %(reference)s.", language),
+            "late_contact": gettext("Opfyldt for sent ved kontakt %(date)s.", language),
+            "late_talk": gettext("Opfyldt for sent ved samtale %(date)s.", language),
+            "met_contact": gettext("Opfyldt ved kontakt %(date)s.", language),
+            "met_talk": gettext("Opfyldt ved samtale %(date)s.", language),
+            **{status: gettext(text, language) % {} for status, text in _STATUS_TEXT.items() if text},
+        }
+    return found
+
+
+_SENTENCES: dict[str, dict[str, str]] = {}
+_STATUS_DANISH = {status: text % {} for status, text in _STATUS_TEXT.items()}  # "%%" is one "%"
+
+
 def _explain(p: _Plan, k: int, of: int, latest: date, period: tuple[date, date] | None,
-             status: str, met_by: ContactFacts | None, late: bool = False) -> str:
-    """One Danish sentence (or a few) citing the legal reference."""
-    head = f"{p.label} {k} af {of}" if of > 1 else p.label
+             status: str, met_by: ContactFacts | None, late: bool = False, language: str = "da") -> str:
+    """One sentence (or a few) citing the legal reference, in the user's language.
+
+    Danish, the source language and the one stored by the refresh, takes a fast path with the same
+    sentences as f-strings (``_explain_in`` with "da" gives the same text; tested)."""
+    if language != SOURCE_LANGUAGE:
+        return _explain_in(language, p, k, of, latest, period, status, met_by, late)
+    label, window_text, first_text, tail = p.texts(language)
+    head = f"{label} {k} af {of}" if of > 1 else label
     if period is not None:
-        when = f"i perioden {fmt_date(period[0])}–{fmt_date(period[1])}, {p.window_text}"
-    elif k == 1 and p.first_text:
-        when = p.first_text
+        when = f"i perioden {fmt_date(period[0])}–{fmt_date(period[1])}, {window_text}"
+    elif k == 1 and first_text:
+        when = first_text
     else:
-        when = p.window_text
-    text = (f"{head} skal {p.verb} senest {fmt_date(latest)} ({when}), "
-            f"jf. {p.rule.legal_reference}.{p.tail}")
+        when = window_text
+    verb, noun = ("ske", "kontakt") if p.rule.kind == "kontakt" else ("holdes", "samtale")
+    text = f"{head} skal {verb} senest {fmt_date(latest)} ({when}), jf. {p.rule.legal_reference}.{tail}"
     if met_by is not None and late:
-        return f"{text} Opfyldt for sent ved {p.noun} {fmt_date(met_by.date)}."
+        return f"{text} Opfyldt for sent ved {noun} {fmt_date(met_by.date)}."
     if met_by is not None:
-        return f"{text} Opfyldt ved {p.noun} {fmt_date(met_by.date)}."
-    return text + _STATUS_TEXT[status]
+        return f"{text} Opfyldt ved {noun} {fmt_date(met_by.date)}."
+    status_text = _STATUS_DANISH[status]
+    return f"{text} {status_text}" if status_text else text
+
+
+def _explain_in(language: str, p: _Plan, k: int, of: int, latest: date, period: tuple[date, date] | None,
+                status: str, met_by: ContactFacts | None, late: bool = False) -> str:
+    s = _sentences(language)
+    label, window_text, first_text, tail = p.texts(language)
+    head = s["head"] % {"kind": label, "n": k, "of": of} if of > 1 else label
+    if period is not None:
+        when = s["period"] % {"from": fmt_date(period[0]), "to": fmt_date(period[1]), "window": window_text}
+    elif k == 1 and first_text:
+        when = first_text
+    else:
+        when = window_text
+    kind = "contact" if p.rule.kind == "kontakt" else "talk"
+    text = s["must_" + kind] % {"head": head, "date": fmt_date(latest), "when": when,
+                                "reference": p.rule.legal_reference} + tail
+    if met_by is not None:
+        return f"{text} {s[('late_' if late else 'met_') + kind] % {'date': fmt_date(met_by.date)}}"
+    status_text = s.get(status)
+    return f"{text} {status_text}" if status_text else text
 
 
 def next_due(obligations: Iterable[Obligation]) -> Obligation | None:

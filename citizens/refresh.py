@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalogue.models import TargetGroup
 from catalogue.rulebook import KIND_LABELS, RuleBook
@@ -60,6 +61,7 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[i : i + size]
 
 
+@translation.override(settings.LANGUAGE_CODE)  # stored texts are Danish, whoever's request ran it
 def refresh_citizens(
     citizen_ids: Iterable[int], *, on: date | None = None, book: RuleBook | None = None
 ) -> int:

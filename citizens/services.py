@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, F, Min, Q, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
@@ -55,7 +56,10 @@ def check_start(start: date, field: str = "start") -> None:
     earliest, latest = start_window(timezone.localdate())
     if not earliest <= start <= latest:
         raise ValidationError(
-            {field: f"Startdatoen skal ligge mellem {earliest:%d.%m.%Y} og {latest:%d.%m.%Y}."}
+            {
+                field: _("Startdatoen skal ligge mellem %(earliest)s og %(latest)s.")
+                % {"earliest": f"{earliest:%d.%m.%Y}", "latest": f"{latest:%d.%m.%Y}"}
+            }
         )
 
 
@@ -88,14 +92,19 @@ def contact_register(
         _lock(citizen)
         if date > today:
             raise ValidationError(
-                {"date": "Datoen ligger i fremtiden. En kontakt registreres, når den er holdt."}
+                {"date": _("Datoen ligger i fremtiden. En kontakt registreres, når den er holdt.")}
             )
         first_start = citizen.enrolments.aggregate(first=Min("start"))["first"]
         if first_start is None:
-            raise ValidationError({"date": "Borgeren har intet forløb, så kontakten kan ikke registreres."})
+            raise ValidationError(
+                {"date": _("Borgeren har intet forløb, så kontakten kan ikke registreres.")}
+            )
         if date < first_start:
             raise ValidationError(
-                {"date": f"Datoen ligger før borgerens første forløb startede ({first_start:%d.%m.%Y})."}
+                {
+                    "date": _("Datoen ligger før borgerens første forløb startede (%(start)s).")
+                    % {"start": f"{first_start:%d.%m.%Y}"}
+                }
             )
         contact = Contact(
             citizen=citizen,
@@ -135,7 +144,7 @@ def normalise_cpr(cpr: str, *, exclude_pk: int | None = None) -> str:
     if exclude_pk is not None:
         duplicates = duplicates.exclude(pk=exclude_pk)
     if duplicates.exists():
-        raise ValidationError({"cpr": "Der findes allerede en borger med dette CPR-nummer."})
+        raise ValidationError({"cpr": _("Der findes allerede en borger med dette CPR-nummer.")})
     return digits
 
 
@@ -153,7 +162,7 @@ def citizen_create(
     digits = normalise_cpr(cpr)
     check_start(start)
     if caseworker is not None and caseworker.team_id != team.pk:
-        raise ValidationError({"caseworker": "Sagsbehandleren hører ikke til det valgte team."})
+        raise ValidationError({"caseworker": _("Sagsbehandleren hører ikke til det valgte team.")})
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -165,7 +174,7 @@ def citizen_create(
                     caseworker=caseworker,
                 )
         except IntegrityError:  # created by someone else a moment ago
-            raise ValidationError({"cpr": "Der findes allerede en borger med dette CPR-nummer."}) from None
+            raise ValidationError({"cpr": _("Der findes allerede en borger med dette CPR-nummer.")}) from None
         Enrolment.objects.create(citizen=citizen, target_group=target_group, start=start)
         audit_log(
             user=user,
@@ -219,10 +228,10 @@ def enrolment_transfer(*, user, citizen: Citizen, target_group: TargetGroup, sta
         _lock(citizen)
         current = citizen.enrolments.filter(end__isnull=True).order_by("-start").first()
         if current is not None and current.target_group_id == target_group.pk:
-            raise ValidationError({"target_group": "Borgeren er allerede i denne målgruppe."})
+            raise ValidationError({"target_group": _("Borgeren er allerede i denne målgruppe.")})
         if citizen.enrolments.filter(start__gte=start).exists():
             raise ValidationError(
-                {"start": "Borgeren har allerede et forløb, der starter den dag eller senere."}
+                {"start": _("Borgeren har allerede et forløb, der starter den dag eller senere.")}
             )
         if current is not None:
             current.end = start - timedelta(days=1)
@@ -314,29 +323,38 @@ EXEMPTION_LOCK = 25_2026  # an arbitrary, fixed advisory-lock key
 def enrolment_mark_exempt(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Skriv en begrundelse for fritagelsen."})
+        raise ValidationError({"reason": _("Skriv en begrundelse for fritagelsen.")})
     on = timezone.localdate()
     with transaction.atomic():
         _serialise_exemptions()
         _lock(enrolment.citizen)
         enrolment = Enrolment.objects.select_related("target_group", "citizen").get(pk=enrolment.pk)
         if enrolment.work_obligation:
-            raise ValidationError({"reason": "Borgere med arbejdspligt kan ikke fritages (LAB kap. 16 a)."})
+            raise ValidationError(
+                {"reason": _("Borgere med arbejdspligt kan ikke fritages (LAB kap. 16 a).")}
+            )
         if enrolment.exempt:
-            raise ValidationError({"reason": "Forløbet er allerede fritaget."})
+            raise ValidationError({"reason": _("Forløbet er allerede fritaget.")})
         if not (enrolment.start <= on and (enrolment.end is None or enrolment.end >= on)):
-            raise ValidationError({"reason": "Kun et forløb, der løber i dag, kan fritages."})
+            raise ValidationError({"reason": _("Kun et forløb, der løber i dag, kan fritages.")})
         if enrolment.target_group.code not in exemptable_group_codes(on):
             raise ValidationError(
-                {"reason": "25 %-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu."}
+                {
+                    "reason": _(
+                        "25 %%-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu."
+                    )
+                    % {}
+                }
             )
         usage = exemption_usage(on)
         if usage["room"] < 1:
             raise ValidationError(
                 {
-                    "reason": f"Kommunen har brugt {usage['exempt']} af "
-                    f"{int(usage['eligible'] * EXEMPTION_LIMIT)} "
-                    "mulige fritagelser (25 %). Der er ikke plads til flere."
+                    "reason": _(
+                        "Kommunen har brugt %(used)s af %(limit)s mulige fritagelser (25 %%). "
+                        "Der er ikke plads til flere."
+                    )
+                    % {"used": usage["exempt"], "limit": int(usage["eligible"] * EXEMPTION_LIMIT)}
                 }
             )
         enrolment.exempt = True
@@ -358,7 +376,7 @@ def caseload_reassign(*, user, citizens: list[Citizen], to: StaffMember) -> int:
     """Move citizens to another caseworker (who must be in the citizens' team)."""
     wrong_team = [c for c in citizens if c.team_id != to.team_id]
     if wrong_team:
-        raise ValidationError({"to": "Modtageren skal høre til samme team som borgerne."})
+        raise ValidationError({"to": _("Modtageren skal høre til samme team som borgerne.")})
     with transaction.atomic():
         for citizen in citizens:
             before = citizen.caseworker_id

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.rulebook import STATUS_LABELS
+from catalogue import labels
 from citizens.models import Citizen
 
 STATUS_BADGE = {
@@ -22,7 +22,7 @@ def status_badge(status: str) -> str:
     if not status:
         return format_html('<span class="badge">{}</span>', _("Ingen åbne krav"))
     return format_html(
-        '<span class="badge {}">{}</span>', STATUS_BADGE.get(status, ""), STATUS_LABELS[status]
+        '<span class="badge {}">{}</span>', STATUS_BADGE.get(status, ""), labels.status_label(status)
     )
 
 
@@ -38,7 +38,7 @@ class WorklistTable(tables.Table):
     )
     last_contact = tables.DateColumn(verbose_name=_("Seneste kontakt"), format="d.m.Y")
     booking = tables.Column(  # annotated by planning.selectors.with_booking
-        verbose_name=_("Booket"), accessor="booking_start", orderable=False, default=""
+        verbose_name=_("Booket"), accessor="booking_start", orderable=False, empty_values=()
     )
     caseworker = tables.Column(
         verbose_name=_("Sagsbehandler"),
@@ -95,7 +95,16 @@ class WorklistTable(tables.Table):
         return status_badge(record.next_status)
 
     def value_next_status(self, record):
-        return STATUS_LABELS.get(record.next_status, "Ingen åbne krav")
+        return labels.status_label(record.next_status) if record.next_status else _("Ingen åbne krav")
+
+    def render_target_group(self, value, record):
+        return labels.target_group_name(value, getattr(record.current_target_group, "name_en", ""))
+
+    def render_next_label(self, value):
+        return labels.next_label(value)
+
+    def value_next_label(self, value):
+        return labels.next_label(value)
 
     def render_days(self, value):
         return (timezone.localdate() - value).days

@@ -15,7 +15,9 @@ from django_tables2.export import TableExport
 
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
-from citizens import selectors, services
+from citizens import audit_text, selectors, services
+from citizens.audit import audit_citizens_shown
+from citizens.audit_filters import AuditEventFilter
 from citizens.filters import WorklistFilter
 from citizens.forms import (
     AssignForm,
@@ -30,6 +32,7 @@ from citizens.models import AuditEvent, Citizen
 from citizens.obligations import evaluate
 from citizens.refresh import contact_facts, enrolment_facts
 from citizens.tables import WorklistTable
+from jobcenter.hardening import bad_request_page, page_size
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
 from planning.selectors import with_booking
 
@@ -76,7 +79,17 @@ def worklist(request):
         )
         stamp = timezone.localdate().strftime("%Y%m%d")
         return TableExport(export_format, table).response(f"arbejdsliste-{stamp}.{export_format}")
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    try:
+        per_page = page_size(request.GET.get("per_page"), PAGE_SIZE)
+    except ValueError:
+        return bad_request_page(request, _("Antal pr. side skal være et helt tal fra 1 til 500."))
+    table.per_page_field = "_per_page_checked"  # the checked value above, not the raw parameter
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    audit_citizens_shown(
+        user=request.user,
+        citizen_ids=[row.record.pk for row in table.page.object_list],
+        details={"page": "worklist", "filters": request.GET.dict()},
+    )
     context = {"filter": filters, "table": table, "query": request.GET.urlencode()}
     if request.htmx and request.htmx.target == "worklist-results":
         return render(request, "citizens/_worklist_results.html", context)
@@ -120,6 +133,9 @@ def contact_create(request, pk: int):
                 )
             messages.success(request, message)
             return redirect("citizens:detail", pk=citizen.pk)
+    services.audit_log(
+        user=request.user, citizen=citizen, action=AuditEvent.Action.VIEW, details={"page": "contact"}
+    )
     template = "citizens/_contact_form.html" if request.htmx else "citizens/contact_form.html"
     status = 422 if request.method == "POST" and request.htmx else 200
     return render(request, template, {"form": form, "citizen": citizen, "source": source}, status=status)
@@ -205,14 +221,15 @@ def reveal_cpr(request, pk: int):
     cpr = f"{citizen.cpr[:6]}-{citizen.cpr[6:]}"
     if request.htmx:
         return HttpResponse(f'<span id="cpr-value" class="kp-cpr">{cpr}</span>')
-    messages.info(request, _("CPR-nummer: %(cpr)s") % {"cpr": cpr})
-    return redirect("citizens:detail", pk=pk)
+    # Never in a message: the messages framework may keep it in a cookie. A page of its own,
+    # not cached (NoStoreMiddleware).
+    return render(request, "citizens/cpr_revealed.html", {"citizen": citizen, "cpr": cpr})
 
 
-def _action(request, pk, form_class, title, apply, success_message, **form_kwargs):
+def _action(request, pk, form_class, title, apply, success_message, initial=None, **form_kwargs):
     """A citizen-page action: validate, call the service, report back next to the field."""
     citizen = selectors.citizen_get_for(request.user, pk)
-    form = form_class(request.POST or None, **form_kwargs)
+    form = form_class(request.POST or None, initial=initial(citizen) if initial else None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             apply(citizen, form.cleaned_data)
@@ -229,6 +246,14 @@ def _action(request, pk, form_class, title, apply, success_message, **form_kwarg
         else:
             messages.success(request, success_message)
             return redirect("citizens:detail", pk=citizen.pk)
+    # The form page shows the citizen's data: logged like the citizen page (the write itself is
+    # logged by the service).
+    services.audit_log(
+        user=request.user,
+        citizen=citizen,
+        action=AuditEvent.Action.VIEW,
+        details={"page": request.resolver_match.url_name},
+    )
     return render(
         request,
         "citizens/action_form.html",
@@ -285,7 +310,17 @@ def edit(request, pk: int):
             data.pop("cpr")  # unchanged (the form shows it masked)
         services.citizen_update(user=request.user, citizen=citizen, version=version, **data)
 
-    return _action(request, pk, CitizenEditForm, _("Ret borger"), apply, _("Borgeren er gemt."))
+    def initial(citizen):  # the page as served must save as it stands (masked CPR = unchanged)
+        return {
+            "version": citizen.version,
+            "first_name": citizen.first_name,
+            "last_name": citizen.last_name,
+            "cpr": citizen.masked_cpr,
+        }
+
+    return _action(
+        request, pk, CitizenEditForm, _("Ret borger"), apply, _("Borgeren er gemt."), initial=initial
+    )
 
 
 def create(request):
@@ -352,32 +387,15 @@ def reassign(request):
 def audit(request):
     if not is_admin(request.user):
         raise PermissionDenied
-    events = selectors.audit_events_for(request.user)
-    username = request.GET.get("user", "").strip()
-    citizen_id = request.GET.get("citizen", "").strip()
-    date_from, date_to = request.GET.get("from", ""), request.GET.get("to", "")
-    errors = []
-    if username:
-        events = events.filter(user__username__iexact=username)
-    if citizen_id:
-        if _is_id(citizen_id):
-            events = events.filter(citizen_id=int(citizen_id))
-        else:
-            errors.append(_("Borger-id skal være et tal."))
-    for label, value, lookup in (
-        (_("Fra"), date_from, "at__date__gte"),
-        (_("Til"), date_to, "at__date__lte"),
-    ):
-        if value:
-            try:
-                events = events.filter(**{lookup: timezone.datetime.fromisoformat(value).date()})
-            except ValueError:
-                errors.append(_("%(label)s: ugyldig dato.") % {"label": label})
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    search = AuditEventFilter(request.GET or None, queryset=selectors.audit_events_for(request.user))
+    page = Paginator(search.qs, 100).get_page(request.GET.get("page"))
+    names = audit_text.names_for(page)
+    for event in page:
+        event.description = audit_text.describe(event.action, event.details, names)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "citizens/audit.html",
-        {"events": page, "page": page, "errors": errors, "params": request.GET, "query": params.urlencode()},
+        {"events": page, "page": page, "search": search, "query": params.urlencode()},
     )

@@ -6,7 +6,7 @@ class JobcenterConfig(AppConfig):
     name = "jobcenter"
     verbose_name = _("Organisation")
 
-    def ready(self) -> None:
-        from jobcenter import tables_speed
+    def ready(self):
+        from jobcenter import hardening, tables_speed, tokens  # noqa: F401 - connect their signal receivers
 
         tables_speed.install()

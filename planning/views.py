@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citizens import selectors as citizen_selectors
+from citizens.models import AuditEvent
+from citizens.services import audit_log
+from jobcenter.hardening import allow_inline_styles_of
 from jobcenter.perms import is_team_leader_or_admin
 from planning import feeds, reports, selectors, services
 from planning.models import Booking, CalendarFeed, Room, Summons
@@ -177,17 +180,26 @@ def summons_issue(request, pk: int):
 
 
 def _summons_for(request, pk: int) -> Summons:
-    return get_object_or_404(
+    summons = get_object_or_404(
         Summons.objects.select_related("booking", "citizen"),
         pk=pk,
         citizen__in=citizen_selectors.citizen_list_for(request.user),
     )
+    # Reading a letter kept with the citizen is an access to the citizen's record.
+    audit_log(
+        user=request.user,
+        citizen=summons.citizen,
+        action=AuditEvent.Action.VIEW,
+        details={"summons": summons.pk},
+    )
+    return summons
 
 
 def summons_detail(request, pk: int):
     """The issued letter, printable, with a link to its PDF."""
     summons = _summons_for(request, pk)
-    return render(request, "planning/summons.html", {"summons": summons})
+    response = render(request, "planning/summons.html", {"summons": summons})
+    return allow_inline_styles_of(response, summons.html)  # the letter's own <style>, shown in an iframe
 
 
 def summons_pdf(request, pk: int):

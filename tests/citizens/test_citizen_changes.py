@@ -151,7 +151,7 @@ def test_audit_log_is_searchable_by_admins(client, ada, alice, teams):
     citizen = make_citizen(teams[0], alice)
     client_for(client, alice).get(reverse("citizens:detail", args=[citizen.pk]))
     client_for(client, ada)
-    found = client.get(reverse("citizens:audit"), {"user": "alice", "citizen": citizen.pk})
+    found = client.get(reverse("citizens:audit"), {"user": "alice", "citizen": citizen.cpr})
     assert [e.action for e in found.context["events"]] == ["view"]
-    bad = client.get(reverse("citizens:audit"), {"from": "not-a-date"})
-    assert "ugyldig dato" in bad.content.decode()
+    bad = client.get(reverse("citizens:audit"), {"date_from": "not-a-date"})
+    assert "gyldig dato" in bad.content.decode()
