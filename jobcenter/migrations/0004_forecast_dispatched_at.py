@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobcenter', '0002_economy'),
+        ('jobcenter', '0003_api_token_use'),
     ]
 
     operations = [
