@@ -359,6 +359,11 @@ def reassign(request):
         )
         chosen_ids = [i for i in request.POST.getlist("citizens") if _is_id(i)]
         context.update({"candidates": candidates, "source": source, "target": target})
+        audit_citizens_shown(
+            user=request.user,
+            citizen_ids=candidates.values_list("pk", flat=True),
+            details={"page": "reassign", "from": source.pk},
+        )
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             chosen = list(candidates.filter(pk__in=chosen_ids)) if chosen_ids else []
             if not chosen:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citizens import selectors as citizen_selectors
+from citizens.audit import audit_citizens_shown
 from citizens.models import AuditEvent
 from citizens.services import audit_log
 from jobcenter.hardening import allow_inline_styles_of
@@ -108,6 +109,8 @@ def book(request, pk: int):
 
 def booking_detail(request, pk: int):
     booking = selectors.booking_get_for(request.user, pk)
+    audit_log(user=request.user, citizen_id=booking.citizen_id, action=AuditEvent.Action.VIEW,
+              details={"page": "booking", "booking": booking.pk})
     return _panel(request, "planning/_booking_panel.html", {"booking": booking})
 
 
@@ -226,6 +229,8 @@ def calendar(request):
     first = day if view == "dag" else services.week_start(day)
     last = first if view == "dag" else first + timedelta(days=6)
     bookings = list(selectors.calendar_for(staff, first, last))
+    audit_citizens_shown(user=request.user, citizen_ids=[b.citizen_id for b in bookings],
+                         details={"page": "calendar", "from": str(first), "to": str(last)})
     days = []
     for offset in range((last - first).days + 1):
         d = first + timedelta(days=offset)

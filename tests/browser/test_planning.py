@@ -45,8 +45,8 @@ def test_book_from_the_worklist_then_mark_held_with_the_keyboard(page, demo, wid
     page.keyboard.press("Enter")
     first_slot = page.locator("#contact-panel form button").first
     first_slot.wait_for()
-    # The first proposal has the focus (autofocus): Enter books it.
-    assert page.evaluate("document.activeElement.textContent.trim()").startswith("Book ")
+    # The first proposal gets the focus (autofocus, applied by htmx after the swap): Enter books it.
+    page.wait_for_function("document.activeElement?.textContent.trim().startsWith('Book ')")
     assert axe_violations(page) == []
     screenshot(page, f"planning-slots-{width}")
     page.keyboard.press("Enter")
