@@ -63,8 +63,8 @@ class ContactRuleForm(forms.ModelForm):
         model = ContactRule
         fields = (
             "rule_set", "code", "target_group", "kind", "count", "window_from_months", "window_to_months",
-            "first_deadline_days", "recurring_every_months", "performed_by", "channels", "quota_pct",
-            "exemptable", "legal_reference", "note", "provisional", "position",
+            "first_deadline_days", "recurring_every_months", "cadence", "applies_when", "performed_by",
+            "channels", "quota_pct", "exemptable", "legal_reference", "note", "provisional", "position",
         )
 
 
@@ -83,7 +83,7 @@ class ContactRuleInline(admin.StackedInline):
     fields = (
         ("code", "target_group", "kind"),
         ("count", "window_from_months", "window_to_months"),
-        ("first_deadline_days", "recurring_every_months"),
+        ("first_deadline_days", "recurring_every_months", "cadence", "applies_when"),
         ("performed_by", "quota_pct", "exemptable", "provisional"),
         "channels",
         "legal_reference",
@@ -92,7 +92,7 @@ class ContactRuleInline(admin.StackedInline):
 
 @admin.register(TargetGroup)
 class TargetGroupAdmin(AdminOnly, SimpleHistoryAdmin):
-    list_display = ("code", "name_da", "generation", "maps_to", "provisional")
+    list_display = ("code", "name_da", "generation", "maps_to", "closed_from", "provisional")
     list_filter = ("generation", "provisional")
     search_fields = ("code", "name_da", "name_en")
 
@@ -107,6 +107,7 @@ class RuleSetAdmin(AdminOnly, SimpleHistoryAdmin):
     list_filter = ("status", "kind", "provisional")
     search_fields = ("code", "name")
     readonly_fields = ("status", "based_on")
+    filter_horizontal = ("disabled_for_teams",)  # local service levels switched off per team
     inlines = [ContactRuleInline]
     actions = ["copy_as_draft", "activate", "retire", "delete_selected"]
 
@@ -199,7 +200,9 @@ class RuleSetAdmin(AdminOnly, SimpleHistoryAdmin):
 @admin.register(ContactRule)
 class ContactRuleAdmin(AdminOnly, SimpleHistoryAdmin):
     form = ContactRuleForm
-    list_display = ("code", "rule_set", "target_group", "kind", "count", "quota_pct", "provisional")
+    list_display = (
+        "code", "rule_set", "target_group", "kind", "count", "cadence", "quota_pct", "provisional",
+    )
     list_filter = ("rule_set", "target_group__generation", "kind", "provisional")
     search_fields = ("code", "legal_reference", "note")
     list_select_related = ("rule_set", "target_group")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from catalogue.i18n import gettext
 from catalogue.rulebook import (
+    APPLIES_WHEN_LABELS,
+    CADENCE_LABELS,
     CHANNEL_LABELS,
     KIND_LABELS,
     PERFORMER_LABELS,
@@ -26,7 +28,9 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("count", gettext_noop("Antal")),
     ("window", gettext_noop("Vindue")),
     ("first_deadline_days", gettext_noop("Frist for første kontakt")),
+    ("cadence", gettext_noop("Opgørelse")),
     ("recurring_every_months", gettext_noop("Gentages")),
+    ("applies_when", gettext_noop("Gælder for")),
     ("performed_by", gettext_noop("Udføres af")),
     ("channels", gettext_noop("Kanaler der tæller")),
     ("quota_pct", gettext_noop("Kvote")),
@@ -44,6 +48,8 @@ def _raw(rule: RuleSpec, name: str):
         return (rule.window_from_months, rule.window_to_months)
     if name == "channels":
         return frozenset(rule.channels)
+    if name == "cadence":
+        return rule.mode
     return getattr(rule, name)
 
 
@@ -64,10 +70,16 @@ def display(rule: RuleSpec | None, name: str) -> str:
         if rule.first_deadline_days is None:
             return "—"
         return gettext("%(days)s dage") % {"days": rule.first_deadline_days}
+    if name == "cadence":
+        return gettext(CADENCE_LABELS.get(rule.mode, rule.mode))
+    if name == "applies_when":
+        return gettext(APPLIES_WHEN_LABELS.get(rule.applies_when, rule.applies_when))
     if name == "recurring_every_months":
         every = rule.recurring_every_months
         if every is None:
             return "—"
+        if rule.mode == "rolling":
+            return gettext("senest %(n)s måneder efter seneste kontakt") % {"n": every}
         return gettext("hver måned") if every == 1 else gettext("hver %(n)s. måned") % {"n": every}
     if name == "performed_by":
         return gettext(PERFORMER_LABELS.get(rule.performed_by, rule.performed_by))

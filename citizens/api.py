@@ -4,6 +4,7 @@ A citizen the user may not see answers 404, exactly as in the UI. CPR numbers ar
 response; ``reveal-cpr`` returns one and writes an audit event, as does every detail read.
 """
 
+from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -86,6 +87,7 @@ class CitizenCreateSerializer(StrictSerializer):
     )
     target_group = serializers.SlugRelatedField(slug_field="code", queryset=TargetGroup.objects.all())
     start = serializers.DateField()
+    short_absence = serializers.BooleanField(default=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,6 +124,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
             "end",
             "exempt",
             "work_obligation",
+            "short_absence",
             "next_due",
             "next_status",
         ]
@@ -132,6 +135,11 @@ class EnrolmentTransferSerializer(StrictSerializer):
     citizen = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     target_group = serializers.SlugRelatedField(slug_field="code", queryset=TargetGroup.objects.all())
     start = serializers.DateField()
+    short_absence = serializers.BooleanField(default=False)
+
+
+class ShortAbsenceSerializer(StrictSerializer):
+    short_absence = serializers.BooleanField()
 
 
 class ExemptSerializer(StrictSerializer):
@@ -168,6 +176,11 @@ class ContactCreateSerializer(StrictSerializer):
     minutes = serializers.IntegerField(min_value=1, max_value=600, default=45)
     outcome = serializers.ChoiceField(choices=Contact.Outcome.choices, default=Contact.Outcome.HELD)
     note = serializers.CharField(max_length=4000, allow_blank=True, default="")
+    confirm_duplicate = serializers.BooleanField(
+        default=False,
+        help_text="Register it even though an identical contact (same day, kind, channel and "
+        "performer) is already stored; without it such a contact is refused with 400.",
+    )
 
 
 class ObligationSerializer(serializers.ModelSerializer):
@@ -189,6 +202,7 @@ class ObligationSerializer(serializers.ModelSerializer):
             "status",
             "performed_by",
             "explanation",
+            "local",
         ]
         read_only_fields = fields
 
@@ -380,6 +394,18 @@ class EnrolmentViewSet(
         )
         return Response(EnrolmentSerializer(enrolment).data)
 
+    @extend_schema(request=ShortAbsenceSerializer, responses={200: EnrolmentSerializer, **ERRORS},
+                   description="Sygedagpenge: forventet fravær under 26 uger (lov nr. 1750).")
+    @action(detail=True, methods=["post"], url_path="short-absence")
+    def short_absence(self, request, pk=None):
+        enrolment = self.get_object()
+        data = ShortAbsenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrolment = services.enrolment_set_short_absence(
+            user=request.user, enrolment=enrolment, short_absence=data.validated_data["short_absence"]
+        )
+        return Response(EnrolmentSerializer(enrolment).data)
+
 
 @extend_schema(tags=["citizens"])
 class ContactViewSet(
@@ -444,7 +470,8 @@ class WorklistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         if not filters.is_valid():
             raise ValidationError(filters.errors)
-        return filters.qs.order_by("next_due", "id")
+        # Citizens without a deadline come last (README), as in the UI's worklist.
+        return filters.qs.order_by(F("next_due").asc(nulls_last=True), "id")
 
     @extend_schema(
         parameters=[
@@ -453,6 +480,8 @@ class WorklistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             OpenApiParameter("target_group", OpenApiTypes.INT, description="Målgruppens id."),
             OpenApiParameter("caseworker", OpenApiTypes.INT, description="Sagsbehandlerens id."),
             OpenApiParameter("q", OpenApiTypes.STR, description="Søg i navn."),
+            OpenApiParameter("source", OpenApiTypes.STR, enum=["all", "statutory"],
+                             description="statutory: kun borgere med et åbent lovkrav."),
         ],
         responses={200: CitizenSerializer(many=True), **ERRORS},
     )

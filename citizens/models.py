@@ -112,6 +112,14 @@ class Enrolment(models.Model):
         verbose_name=_("fritaget af"),
     )
     work_obligation = models.BooleanField(_("arbejdspligt"), default=False)
+    short_absence = models.BooleanField(
+        _("forventet fravær under 26 uger"),
+        default=False,
+        help_text=_(
+            "Sygemeldt med job: arbejdsgiver og medarbejder forventer begge fravær under 26 uger. "
+            "Så er der som udgangspunkt ingen kommunale opfølgningssamtaler (lov nr. 1750)."
+        ),
+    )
     next_due = models.DateField(_("næste frist"), null=True, blank=True)
     next_status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, blank=True)
 
@@ -160,6 +168,11 @@ class Contact(models.Model):
     outcome = models.CharField(_("udfald"), max_length=10, choices=Outcome.choices, default=Outcome.HELD)
     note = models.TextField(_("note"), blank=True, max_length=4000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the contact form (one key per opened form): a double submit stores one row.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    # Minutes when none are given, by channel (as in the import; README "Bulk import").
+    DEFAULT_MINUTES = {"fremmoede": 45, "telefon": 30, "video": 30, "digital": 20}
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -185,6 +198,8 @@ class Obligation(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
     performed_by = models.CharField(_("udføres af"), max_length=10)
     explanation = models.TextField(_("forklaring"))
+    # From a local rule set (lokalt serviceniveau) rather than a statutory one (lovkrav).
+    local = models.BooleanField(_("lokalt serviceniveau"), default=False)
 
     class Meta:
         ordering = ["latest", "rule", "number"]

@@ -3,6 +3,8 @@
 Bad input raises ValidationError with a Danish message per field, before anything is saved.
 """
 
+import dataclasses
+import uuid
 from datetime import date, timedelta
 from typing import cast
 
@@ -19,8 +21,8 @@ from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
 from citizens.cpr import CprError, mask_cpr, parse_cpr
 from citizens.models import AuditEvent, Citizen, Contact, Enrolment
-from citizens.obligations import start_window
-from citizens.refresh import refresh_citizens
+from citizens.obligations import Obligation, evaluate, start_window
+from citizens.refresh import contact_facts, enrolment_facts, refresh_citizens
 from jobcenter.models import StaffMember, Team
 
 EXEMPTION_LIMIT = 0.25  # LAB as amended by lov nr. 1750 af 29.12.2025: up to 1 in 4 may be exempted
@@ -63,6 +65,38 @@ def check_start(start: date, field: str = "start") -> None:
         )
 
 
+# Sick-benefit groups, where "forventet fravær under 26 uger" means something (lov nr. 1750).
+SHORT_ABSENCE_GROUPS = frozenset({"sygedagpenge", "sygedagpengeindsats"})
+
+
+def closed_scheme_error(target_group: TargetGroup, start: date) -> str | None:
+    """Why a *new* enrolment in this group from ``start`` is refused (a closed scheme), or None.
+
+    Ressourceforløb and revalidering close with lov nr. 1750, jobafklaring and the other pre-2027
+    groups on 1 January 2027 (``TargetGroup.closed_from``, editable data). Running courses go on.
+    """
+    closed_from = target_group.closed_from
+    if closed_from is None or start < closed_from:
+        return None
+    note = f" {target_group.closed_note}" if target_group.closed_note else ""
+    message = _(
+        "Målgruppen '%(group)s' er lukket for nye forløb fra %(closed)s, så et nyt forløb kan ikke "
+        "starte %(start)s."
+    ) % {"group": target_group.name_da, "closed": f"{closed_from:%d.%m.%Y}", "start": f"{start:%d.%m.%Y}"}
+    return message + note
+
+
+def check_enrolment_allowed(target_group: TargetGroup, start: date, short_absence: bool = False) -> None:
+    """The checks every new enrolment passes (UI, API and import): open scheme, sensible flag."""
+    message = closed_scheme_error(target_group, start)
+    if message:
+        raise ValidationError({"target_group": message})
+    if short_absence and target_group.code not in SHORT_ABSENCE_GROUPS:
+        raise ValidationError(
+            {"short_absence": _("Forventet fravær under 26 uger gælder kun sygedagpengemodtagere.")}
+        )
+
+
 def enrolment_active_on(citizen: Citizen, on: date | None = None) -> Enrolment | None:
     """The enrolment running on `on` (today): started, and not ended before it."""
     on = on or timezone.localdate()
@@ -86,10 +120,25 @@ def contact_register(
     outcome: str,
     note: str = "",
     performed_by: str = "kommune",
+    idempotency_key: uuid.UUID | None = None,
+    confirm_duplicate: bool = False,
 ) -> Contact:
+    """Register a held (or missed) contact.
+
+    ``idempotency_key`` (one per opened form): a second submit with the same key returns the
+    contact the first one stored, so a double click stores one row. A second contact identical to
+    one already stored (same day, kind, channel and performer) is refused unless
+    ``confirm_duplicate``: it would silently meet a second obligation.
+    """
     today = timezone.localdate()
     with transaction.atomic():
         _lock(citizen)
+        if idempotency_key is not None:
+            stored = Contact.objects.filter(idempotency_key=idempotency_key).first()
+            if stored is not None:
+                if stored.citizen_id != citizen.pk:
+                    raise ValidationError("Formularen er allerede brugt til en anden borger. Åbn den igen.")
+                return stored
         if date > today:
             raise ValidationError(
                 {"date": _("Datoen ligger i fremtiden. En kontakt registreres, når den er holdt.")}
@@ -106,6 +155,17 @@ def contact_register(
                     % {"start": f"{first_start:%d.%m.%Y}"}
                 }
             )
+        if not confirm_duplicate and citizen.contacts.filter(
+            date=date, kind=kind, channel=channel, performed_by=performed_by
+        ).exists():
+            raise ValidationError(
+                {
+                    "confirm_duplicate": f"Der er allerede registreret en magen til kontakt den "
+                    f"{date:%d.%m.%Y} (samme kontaktform, kanal og udfører). Bekræft, hvis det er en "
+                    "ekstra kontakt: den tæller så som endnu en samtale."
+                },
+                code="duplicate",
+            )
         contact = Contact(
             citizen=citizen,
             date=date,
@@ -116,6 +176,7 @@ def contact_register(
             note=note,
             performed_by=performed_by,
             held_by=_staff(user) if performed_by == "kommune" else None,
+            idempotency_key=idempotency_key,
         )
         contact.full_clean()
         contact.save()
@@ -158,9 +219,11 @@ def citizen_create(
     caseworker: StaffMember | None,
     target_group: TargetGroup,
     start: date,
+    short_absence: bool = False,
 ) -> Citizen:
     digits = normalise_cpr(cpr)
     check_start(start)
+    check_enrolment_allowed(target_group, start, short_absence)
     if caseworker is not None and caseworker.team_id != team.pk:
         raise ValidationError({"caseworker": _("Sagsbehandleren hører ikke til det valgte team.")})
     with transaction.atomic():
@@ -175,7 +238,9 @@ def citizen_create(
                 )
         except IntegrityError:  # created by someone else a moment ago
             raise ValidationError({"cpr": _("Der findes allerede en borger med dette CPR-nummer.")}) from None
-        Enrolment.objects.create(citizen=citizen, target_group=target_group, start=start)
+        Enrolment.objects.create(
+            citizen=citizen, target_group=target_group, start=start, short_absence=short_absence
+        )
         audit_log(
             user=user,
             citizen=citizen,
@@ -187,6 +252,7 @@ def citizen_create(
                     "team": team.name,
                     "target_group": target_group.code,
                     "start": start.isoformat(),
+                    **({"short_absence": True} if short_absence else {}),
                 }
             },
         )
@@ -221,9 +287,12 @@ def citizen_update(*, user, citizen: Citizen, version: int, **changes) -> Citize
     return citizen
 
 
-def enrolment_transfer(*, user, citizen: Citizen, target_group: TargetGroup, start: date) -> Enrolment:
+def enrolment_transfer(
+    *, user, citizen: Citizen, target_group: TargetGroup, start: date, short_absence: bool = False
+) -> Enrolment:
     """End the open enrolment the day before `start` and start a new one in another group."""
     check_start(start)
+    check_enrolment_allowed(target_group, start, short_absence)
     with transaction.atomic():
         _lock(citizen)
         current = citizen.enrolments.filter(end__isnull=True).order_by("-start").first()
@@ -236,18 +305,45 @@ def enrolment_transfer(*, user, citizen: Citizen, target_group: TargetGroup, sta
         if current is not None:
             current.end = start - timedelta(days=1)
             current.save(update_fields=["end"])
-        new = Enrolment.objects.create(citizen=citizen, target_group=target_group, start=start)
+        new = Enrolment.objects.create(
+            citizen=citizen, target_group=target_group, start=start, short_absence=short_absence
+        )
         audit_log(
             user=user,
             citizen=citizen,
             action=AuditEvent.Action.UPDATE,
             details={
                 "before": {"target_group": current.target_group.code if current else None},
-                "after": {"target_group": target_group.code, "start": start.isoformat()},
+                "after": {"target_group": target_group.code, "start": start.isoformat(),
+                          **({"short_absence": True} if short_absence else {})},
             },
         )
         refresh_citizens([citizen.pk])
     return new
+
+
+def enrolment_set_short_absence(*, user, enrolment: Enrolment, short_absence: bool) -> Enrolment:
+    """Record whether employer and employee expect the absence to last under 26 weeks."""
+    with transaction.atomic():
+        _lock(enrolment.citizen)
+        enrolment = Enrolment.objects.select_related("target_group", "citizen").get(pk=enrolment.pk)
+        if short_absence and enrolment.target_group.code not in SHORT_ABSENCE_GROUPS:
+            raise ValidationError(
+                {"short_absence": _("Forventet fravær under 26 uger gælder kun sygedagpengemodtagere.")}
+            )
+        if enrolment.short_absence != short_absence:
+            before = enrolment.short_absence
+            enrolment.short_absence = short_absence
+            enrolment.save(update_fields=["short_absence"])
+            audit_log(
+                user=user,
+                citizen=enrolment.citizen,
+                action=AuditEvent.Action.UPDATE,
+                details={"before": {"short_absence": before}, "after": {"short_absence": short_absence},
+                         "enrolment": enrolment.pk},
+            )
+            refresh_citizens([enrolment.citizen_id])
+    return enrolment
 
 
 def exemptable_group_codes(on: date) -> set[str]:
@@ -320,32 +416,58 @@ def _serialise_exemptions() -> None:
 EXEMPTION_LOCK = 25_2026  # an arbitrary, fixed advisory-lock key
 
 
+def exemption_waives(enrolment: Enrolment, on: date) -> list[Obligation]:
+    """The obligations the 25 % exemption would waive (or waives) for this enrolment on ``on``."""
+    book = current_rulebook()
+    facts = enrolment_facts(enrolment, enrolment.target_group.code)
+    rows = enrolment.citizen.contacts.values("id", "date", "kind", "channel", "performed_by", "outcome")
+    contacts = [contact_facts(dict(row)) for row in rows]
+    exempted = evaluate(book, dataclasses.replace(facts, exempt=True, work_obligation=False), contacts, on)
+    return [o for o in exempted if o.status == "waived"]
+
+
+def exemption_blocker(enrolment: Enrolment | None, on: date) -> str | None:
+    """Why the 25 % exemption cannot act on this enrolment on ``on`` (Danish), or None if it can.
+
+    It acts only on a running enrolment, outside the work obligation (LAB kap. 16 a), in a group
+    whose rules in force allow it, and only when at least one obligation would be waived: an
+    enrolment that started under lab-2024 (before 1 July 2026) may owe nothing exemptable, and an
+    exemption there would only count against the municipality's 25 %.
+    """
+    if enrolment is None:
+        return _("Borgeren har intet aktivt forløb.")
+    if enrolment.work_obligation:
+        return _("Borgere med arbejdspligt kan ikke fritages (LAB kap. 16 a).")
+    if enrolment.exempt:
+        return _("Forløbet er allerede fritaget.")
+    if not (enrolment.start <= on and (enrolment.end is None or enrolment.end >= on)):
+        return _("Kun et forløb, der løber i dag, kan fritages.")
+    if enrolment.target_group.code not in exemptable_group_codes(on):
+        return _("25 %%-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu.") % {}
+    if not exemption_waives(enrolment, on):
+        started_under = current_rulebook().in_force(enrolment.start)
+        when = f"Forløbet startede {enrolment.start:%d.%m.%Y}"
+        if started_under is not None:
+            when += f" under {started_under.name}"
+        return (
+            f"{when}, og ingen af dets kontaktkrav kan fritages efter 25 %-reglen. "
+            "En fritagelse ville ikke ændre noget og tælles derfor ikke med."
+        )
+    return None
+
+
 def enrolment_mark_exempt(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Skriv en begrundelse for fritagelsen.")})
     on = timezone.localdate()
     with transaction.atomic():
         _serialise_exemptions()
         _lock(enrolment.citizen)
         enrolment = Enrolment.objects.select_related("target_group", "citizen").get(pk=enrolment.pk)
-        if enrolment.work_obligation:
-            raise ValidationError(
-                {"reason": _("Borgere med arbejdspligt kan ikke fritages (LAB kap. 16 a).")}
-            )
-        if enrolment.exempt:
-            raise ValidationError({"reason": _("Forløbet er allerede fritaget.")})
-        if not (enrolment.start <= on and (enrolment.end is None or enrolment.end >= on)):
-            raise ValidationError({"reason": _("Kun et forløb, der løber i dag, kan fritages.")})
-        if enrolment.target_group.code not in exemptable_group_codes(on):
-            raise ValidationError(
-                {
-                    "reason": _(
-                        "25 %%-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu."
-                    )
-                    % {}
-                }
-            )
+        blocker = exemption_blocker(enrolment, on)
+        if blocker is not None:
+            raise ValidationError({"reason": blocker})
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": _("Skriv en begrundelse for fritagelsen.")})
         usage = exemption_usage(on)
         if usage["room"] < 1:
             raise ValidationError(

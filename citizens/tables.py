@@ -76,11 +76,13 @@ class WorklistTable(tables.Table):
 
     def render_name(self, record):
         return format_html(
-            '<a href="{}">{}</a><br><span class="kp-cpr">{}</span>',
+            '<a class="kp-clip" href="{}" title="{}">{}</a> <span class="kp-cpr">{}</span>',
             reverse("citizens:detail", args=[record.pk]),
+            record.full_name,
             record.full_name,
             record.masked_cpr,
         )
+
 
     def value_name(self, record):
         return record.full_name
@@ -98,10 +100,12 @@ class WorklistTable(tables.Table):
         return labels.status_label(record.next_status) if record.next_status else _("Ingen åbne krav")
 
     def render_target_group(self, value, record):
-        return labels.target_group_name(value, getattr(record.current_target_group, "name_en", ""))
+        name = labels.target_group_name(value, getattr(record.current_target_group, "name_en", ""))
+        return format_html('<span class="kp-clip" title="{}">{}</span>', name, name)
 
     def render_next_label(self, value):
-        return labels.next_label(value)
+        label = labels.next_label(value)
+        return format_html('<span class="kp-clip" title="{}">{}</span>', label, label)
 
     def value_next_label(self, value):
         return labels.next_label(value)
@@ -111,6 +115,12 @@ class WorklistTable(tables.Table):
 
     def value_days(self, value):
         return (timezone.localdate() - value).days if value else ""
+
+    def value_next_due(self, value):
+        return value  # a date: a real date cell in XLSX
+
+    def value_last_contact(self, value):
+        return value
 
     def render_booking(self, value, record):
         from planning.templatetags.planning import booking_badge
@@ -123,7 +133,10 @@ class WorklistTable(tables.Table):
         return booking_text(record)
 
     def render_caseworker(self, record):
-        return str(record.caseworker) if record.caseworker else "—"
+        if not record.caseworker:
+            return "—"
+        name = str(record.caseworker)
+        return format_html('<span class="kp-clip kp-clip-short" title="{}">{}</span>', name, name)
 
     def value_caseworker(self, record):
         return str(record.caseworker) if record.caseworker else ""

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citizens', '0002_worklist_count_index'),
+        ('citizens', '0004_obligation_local_enrolment_short_absence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
