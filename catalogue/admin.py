@@ -2,7 +2,8 @@
 
 Status changes go through the actions "Kopiér som kladde", "Aktivér" and "Sæt som udgået" (thin
 callers of ``catalogue.services``), never through the form, so activation is always checked.
-Saving or deleting anything that the engine uses refreshes the stored obligations after commit.
+Every save and delete of a target group, rule set or rule goes through ``catalogue.services`` (the
+one write path, shared with the API), which validates it and announces the change.
 """
 
 from django import forms
@@ -68,8 +69,21 @@ class ContactRuleForm(forms.ModelForm):
         )
 
 
-def _affects_engine(rule_set: RuleSet | None, changed: bool = False) -> bool:
-    return changed or (rule_set is not None and rule_set.status == RuleSet.Status.ACTIVE)
+class ServiceWrites:
+    """Saves and deletes through catalogue.services; a refusal is shown as an error message."""
+
+    def _through(self, request, write, **kwargs) -> bool:
+        try:
+            write(user=request.user, **kwargs)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return False
+        return True
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class ContactRuleInline(admin.StackedInline):
@@ -96,13 +110,12 @@ class TargetGroupAdmin(AdminOnly, SimpleHistoryAdmin):
     list_filter = ("generation", "provisional")
     search_fields = ("code", "name_da", "name_en")
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.schedule_obligation_refresh()  # the group mapping decides which rules apply
+    def save_model(self, request, obj, form, change):
+        services.target_group_save(group=obj, user=request.user)
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(AdminOnly, SimpleHistoryAdmin):
+class RuleSetAdmin(ServiceWrites, AdminOnly, SimpleHistoryAdmin):
     list_display = ("code", "name", "kind", "status", "valid_from", "valid_to", "based_on", "provisional")
     list_filter = ("status", "kind", "provisional")
     search_fields = ("code", "name")
@@ -137,24 +150,16 @@ class RuleSetAdmin(AdminOnly, SimpleHistoryAdmin):
             return None
         return admin_actions.delete_selected(self, request, queryset)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if _affects_engine(form.instance):
-            services.schedule_obligation_refresh()
+    def save_model(self, request, obj, form, change):
+        services.rule_set_save(rule_set=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        rules = formset.save(commit=False)
+        services.contact_rules_apply(save=rules, delete=formset.deleted_objects, user=request.user)
+        formset.save_m2m()
 
     def delete_model(self, request, obj):
-        if obj.status == RuleSet.Status.ACTIVE:  # the views above refuse first; never delete one
-            raise ValidationError(self.ACTIVE_NOT_DELETABLE % {"code": obj.code})
-        active = _affects_engine(obj)
-        super().delete_model(request, obj)
-        if active:
-            services.schedule_obligation_refresh()
-
-    def delete_queryset(self, request, queryset):
-        active = queryset.filter(status=RuleSet.Status.ACTIVE).first()
-        if active is not None:
-            raise ValidationError(self.ACTIVE_NOT_DELETABLE % {"code": active.code})
-        super().delete_queryset(request, queryset)
+        self._through(request, services.rule_set_delete, rule_set=obj)
 
     @admin.action(description=_("Kopiér som kladde"))
     def copy_as_draft(self, request, queryset):
@@ -198,7 +203,7 @@ class RuleSetAdmin(AdminOnly, SimpleHistoryAdmin):
 
 
 @admin.register(ContactRule)
-class ContactRuleAdmin(AdminOnly, SimpleHistoryAdmin):
+class ContactRuleAdmin(ServiceWrites, AdminOnly, SimpleHistoryAdmin):
     form = ContactRuleForm
     list_display = (
         "code", "rule_set", "target_group", "kind", "count", "cadence", "quota_pct", "provisional",
@@ -207,26 +212,11 @@ class ContactRuleAdmin(AdminOnly, SimpleHistoryAdmin):
     search_fields = ("code", "legal_reference", "note")
     list_select_related = ("rule_set", "target_group")
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        previous = form.initial.get("rule_set")
-        moved = "rule_set" in form.changed_data and RuleSet.objects.filter(
-            pk=previous, status=RuleSet.Status.ACTIVE
-        ).exists()
-        if _affects_engine(form.instance.rule_set, moved):
-            services.schedule_obligation_refresh()
+    def save_model(self, request, obj, form, change):
+        services.contact_rule_save(rule=obj, user=request.user)
 
     def delete_model(self, request, obj):
-        active = _affects_engine(obj.rule_set)
-        super().delete_model(request, obj)
-        if active:
-            services.schedule_obligation_refresh()
-
-    def delete_queryset(self, request, queryset):
-        active = queryset.filter(rule_set__status=RuleSet.Status.ACTIVE).exists()
-        super().delete_queryset(request, queryset)
-        if active:
-            services.schedule_obligation_refresh()
+        self._through(request, services.contact_rule_delete, rule=obj)
 
 
 # Amounts the Danish way (1.234.567 kr.), not Django's "230000,00".

@@ -50,6 +50,9 @@ class WorklistFilter(django_filters.FilterSet):
         label=_("Sagsbehandler"), queryset=None, empty_label=_("Alle sagsbehandlere")
     )
     q = django_filters.CharFilter(label=_("Søg navn eller CPR"), method="filter_search")
+    # From the quota compliance report: the citizens of an at-risk cohort (pool key + "YYYY-MM").
+    kvote = django_filters.CharFilter(method="filter_at_risk", widget=forms.HiddenInput)
+    kohorte = django_filters.CharFilter(method="filter_at_risk", widget=forms.HiddenInput)
     booking = django_filters.ChoiceFilter(
         label=_("Booking"),
         choices=[("none", _("Ikke booket")), ("booked", _("Booket"))],
@@ -63,7 +66,8 @@ class WorklistFilter(django_filters.FilterSet):
 
     class Meta:
         model = Citizen
-        fields = ["scope", "status", "target_group", "caseworker", "q", "booking", "source"]
+        fields = ["scope", "status", "target_group", "caseworker", "q", "booking", "source", "kvote",
+                  "kohorte"]
 
     def __init__(self, data=None, *args, caseworkers, staff_member, today: date | None = None, **kwargs):
         data = data.copy() if data is not None else {}
@@ -105,6 +109,13 @@ class WorklistFilter(django_filters.FilterSet):
         if value == "30":
             return queryset.filter(next_due__lte=today + timedelta(days=30)).exclude(next_status="")
         return queryset
+
+    def filter_at_risk(self, queryset, name, value):
+        if name == "kohorte":  # applied once, with the pool, by "kvote"
+            return queryset
+        from citizens.compliance_data import worklist_at_risk
+
+        return worklist_at_risk(queryset, value, self.form.cleaned_data.get("kohorte") or "")
 
     def filter_source(self, queryset, name, value):
         """"Kun lovkrav": citizens with an open statutory obligation (local ones never hide them)."""

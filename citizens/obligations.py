@@ -96,8 +96,8 @@ engine evaluates running ones as usual.
 :func:`rule_layers` / :func:`layered_rules` (the statutory set plus the local layers that apply
 on a date, as (rule, set) pairs with ``set.local``) are pure and take explicit dates.
 
-Cohort compliance (the 75 % quotas of lov nr. 1750) and the 25 % exemption limit are separate
-pure functions at the bottom of this module.
+The 25 % exemption limit is a separate pure function at the bottom of this module; cohort
+compliance with the 75 % quotas of lov nr. 1750 is computed in ``citizens.compliance``.
 """
 
 from __future__ import annotations
@@ -776,67 +776,7 @@ def next_due(obligations: Iterable[Obligation]) -> Obligation | None:
     return best
 
 
-# --- Cohort compliance (75 % quotas) and the 25 % exemption limit ---------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CohortRow:
-    """Compliance of one cohort (target group, start month) with one rule.
-
-    ``applies`` counts enrolments owing the rule that are not waived: an enrolment with any
-    waived obligation of the rule is exempted (within the 25 %) and left out of the
-    denominator. ``pending`` are counted enrolments not yet met in full but with nothing
-    overdue: they may still comply, so the share is provisional while pending > 0.
-    """
-
-    target_group: str
-    cohort: str
-    applies: int
-    met: int
-    pending: int
-    waived: int
-    share: float
-    quota_pct: int
-    meets_quota: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CohortResult:
-    rule: str
-    rows: tuple[CohortRow, ...]
-
-
-def cohort_compliance(
-    results: Iterable[tuple[EnrolmentFacts, list[Obligation]]], rule_code: str
-) -> CohortResult:
-    """Per cohort: how many enrolments met ``rule_code`` in full (all its numbers met).
-
-    Enrolments without an obligation of the rule do not count; waived ones are excluded from
-    the denominator. The quota is the rule's quota_pct (the strictest one if the cohort's
-    obligations come from rule sets with different quotas). An empty cohort meets its quota.
-    """
-    acc: dict[tuple[str, str], list[int]] = {}  # applies, met, pending, waived, quota
-    for enrolment, obligations in results:
-        own = [o for o in obligations if o.rule == rule_code]
-        if not own:
-            continue
-        key = (enrolment.target_group, f"{enrolment.start.year:04d}-{enrolment.start.month:02d}")
-        row = acc.setdefault(key, [0, 0, 0, 0, 0])
-        row[4] = max(row[4], max(o.quota_pct for o in own))
-        if any(o.status == "waived" for o in own):
-            row[3] += 1
-            continue
-        row[0] += 1
-        if all(o.status == "met" and not o.late for o in own):
-            row[1] += 1
-        elif not any(o.status == "overdue" for o in own):
-            row[2] += 1
-    rows = []
-    for (group, cohort), (applies, met, pending, waived, quota) in sorted(acc.items()):
-        share = met / applies if applies else 1.0
-        rows.append(CohortRow(group, cohort, applies, met, pending, waived, share, quota,
-                              met * 100 >= quota * applies))
-    return CohortResult(rule_code, tuple(rows))
+# --- The 25 % exemption limit (cohort compliance: citizens.compliance) -----------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,9 @@ def citizen_list_for(user) -> QuerySet[Citizen]:
     citizens = Citizen.objects.filter(anonymised_at__isnull=True)
     if role_of(user) == Role.ADMIN:
         return citizens
-    return citizens.filter(team__in=teams_visible_to(user))
+    # The team ids as literals, not a subquery: "team_id IN (4)" lets PostgreSQL read a sorted
+    # worklist page straight from a (team, sort column) index instead of sorting the whole team.
+    return citizens.filter(team__in=list(teams_visible_to(user).values_list("pk", flat=True)))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ Policies (stated so the figures can be checked):
    up to the forecast date ``on``. Left out: obligations already **met** by ``on`` (talks already
    held count), performed by the a-kasse (``not_municipal``), waived under the 25 % exemption,
    and those whose deadline is before ``on`` (past deadlines are the worklist's business).
+   1a. At scale (a caseload above ``FORECAST_EXACT_LIMIT``) the contacts are not read per
+   enrolment: the share of obligations already met is measured per (target group, rule, number,
+   whole months since start) on a fixed sample evaluated exactly, and each cohort's obligations
+   are counted times (1 - that share). ``method.held`` says which was used.
 2. **When.** An open obligation is held somewhere in what is left of its window,
    [max(earliest, on), latest]. Where the contact history shows when talks of the rule are held
    (the position of the meeting contact within the window, as deciles), the talk is spread over
@@ -51,7 +55,7 @@ from datetime import date, timedelta
 
 from catalogue.rulebook import RuleBook, RuleSpec
 from citizens.obligations import ACTIVE_STATUSES, ContactFacts, EnrolmentFacts, add_months, evaluate
-from jobcenter.flows import Flows
+from jobcenter.flows import NO_EXITS, Flows
 
 REMOTE_CHANNELS = ("telefon", "video", "digital")
 
@@ -297,7 +301,9 @@ def _quota_weight(quota_pct: int, exempt_share: float) -> float:
 class _Profiler:
     """One enrolment's expected contacts and hours per month; cached per distinct input."""
 
-    def __init__(self, book, rule_set, on, months, assumptions, flows, timing, exempt_share):
+    def __init__(
+        self, book, rule_set, on, months, assumptions, flows, timing, exempt_share, held_shares=None
+    ):
         self.book, self.rule_set, self.on = book, rule_set, on
         self.months = months
         self.first = months[0]
@@ -307,6 +313,7 @@ class _Profiler:
         self.flows = flows
         self.timing = timing if timing is not None else {}
         self.exempt_share = exempt_share or {}
+        self.held_shares = held_shares
         self.minutes: dict[tuple[str, str], float] = {}
         self.cache: dict = {}
         self.timing_used: dict[str, str] = {}
@@ -335,25 +342,37 @@ class _Profiler:
             return hit
         out: dict[int, list[float]] = {}
         held = [c for c in contacts if c.date <= self.on]  # later ones are not held yet
+        first_year, first_month, n_months = self.first.year, self.first.month, len(self.months)
+        start, end = facts.start, facts.end
+        curve = None if self.flows is None else self.flows.survival.get(facts.target_group, NO_EXITS)
+        base = curve((since - start).days) if curve is not None else 1.0
         for ob in evaluate(self.book, facts, held, horizon_end, rule_set=self.rule_set):
             if ob.status not in ACTIVE_STATUSES or ob.latest < since:
                 continue
             weight = _quota_weight(ob.quota_pct, self.exempt_share.get(facts.target_group, 0.0))
+            if self.held_shares is not None and since == self.on:
+                # Large caseloads: held talks subtracted in expectation (policy 1a).
+                weight *= 1 - self.held_shares.get(held_key(facts, ob, self.on), 0.0)
             minutes = self.rule_minutes(ob.rule_set, ob.rule)
             lo = max(ob.earliest, since)
             span = (ob.latest - lo).days
             positions = self.timing.get(ob.rule)
             self.timing_used.setdefault(ob.rule, "observed" if positions else "even")
-            for p in positions or EVEN:
+            points = positions or EVEN
+            share = weight / len(points)
+            for p in points:
                 day = lo + timedelta(days=round(p * span))
-                i = (day.year - self.first.year) * 12 + day.month - self.first.month
+                i = (day.year - first_year) * 12 + day.month - first_month
                 if i < 0 and day >= self.on:
                     i = 0  # between ``on`` and a later first month: counted in the first month
-                if i < 0 or i >= len(self.months):
+                if i < 0 or i >= n_months:
                     continue
-                w = weight / len(positions or EVEN) * self.alive(
-                    facts.target_group, facts.start, facts.end, since, day
-                )
+                if end is not None:
+                    w = share if day <= end else 0.0
+                elif curve is None:
+                    w = share
+                else:
+                    w = share * curve((day - start).days) / base if base > 0 else 0.0
                 acc = out.setdefault(i, [0.0, 0.0])
                 acc[0] += w
                 acc[1] += w * minutes / 60
@@ -409,6 +428,7 @@ def forecast(
     timing: Mapping[str, tuple] | None = None,
     team_shares: Mapping[str, Mapping] | None = None,
     exempt_share: Mapping[str, float] | None = None,
+    held_shares: Mapping[tuple, float] | None = None,
     include_inflow: bool = True,
     include_steady: bool = True,
     first_month: date | None = None,
@@ -425,7 +445,7 @@ def forecast(
     scheduled = [c for c in given if on < c.start <= months[-1] + timedelta(days=31)]
     if exempt_share is None:
         exempt_share = quota_weights(given)
-    prof = _Profiler(book, rule_set, on, months, assumptions, flows, timing, exempt_share)
+    prof = _Profiler(book, rule_set, on, months, assumptions, flows, timing, exempt_share, held_shares)
     result = Forecast(rule_set or "i-kraft", months, {}, {})
     horizon_end = prof.last_day
 
@@ -450,12 +470,23 @@ def forecast(
         by_facts[(facts, c.contacts)].append(c)
     for (facts, contacts), group_cohorts in by_facts.items():
         profile = prof.profile(facts, contacts, on, horizon_end)
-        presence = prof.presence(facts.target_group, facts.start, facts.end, on)
         for c in group_cohorts:
-            add((c.team, c.caseworker, c.target_group), c.n, profile, presence)
-        for c in group_cohorts:  # make sure every key has hours alongside contacts
-            result._row("contacts", (c.team, c.caseworker, c.target_group))
-            result._row("hours", (c.team, c.caseworker, c.target_group))
+            key = (c.team, c.caseworker, c.target_group)
+            row_c, row_h = result._row("contacts", key), result._row("hours", key)
+            n = c.n
+            for i, pc, ph in profile:
+                row_c[i] += n * pc
+                row_h[i] += n * ph
+    # Head counts need no caseworker: summed per (team, facts) first, then moved (cheaper).
+    heads: dict[tuple, float] = defaultdict(float)
+    for c in all_cohorts:
+        heads[(c.team, c.target_group, c.start, c.end)] += c.n
+    presences: dict[tuple, list[float]] = {}
+    for (team, group, start, end), n in heads.items():
+        p = presences.get((group, start, end))
+        if p is None:
+            p = presences[(group, start, end)] = prof.presence(group, start, end, on)
+        add((team, None, group), n, None, p)
 
     for c in scheduled:  # known future starts enter in their month
         i = max(0, (c.start.year - months[0].year) * 12 + c.start.month - months[0].month)
@@ -506,9 +537,30 @@ def forecast(
         "flows": flows.method() if flows is not None else {"inflow": "none", "exits": {}},
         "timing": dict(sorted(prof.timing_used.items())),
         "quota": "one-discount",
+        "held": "sample" if held_shares is not None else "exact",
         "exempt_share": {g: round(e, 4) for g, e in sorted(exempt_share.items())},
     }
     return result
+
+
+def held_key(facts: EnrolmentFacts, ob, on: date) -> tuple:
+    """(group, rule, number, whole months since start on ``on``): the cell of a held share."""
+    return facts.target_group, ob.rule, ob.number, (on - facts.start).days * 12 // 365
+
+
+def held_shares(samples, book: RuleBook, rule_set: str | None, on: date, horizon_end: date) -> dict:
+    """Policy 1a: the share of each cell's obligations (deadline on or after ``on``) that contacts
+    held by ``on`` already met, from a sample of ``(facts, contacts)`` evaluated exactly."""
+    met: dict[tuple, list[int]] = {}
+    for facts, contacts in samples:
+        held = [c for c in contacts if c.date <= on]
+        for ob in evaluate(book, facts, held, horizon_end, rule_set=rule_set):
+            if ob.latest < on or ob.status in ("waived", "not_municipal"):
+                continue
+            cell = met.setdefault(held_key(facts, ob, on), [0, 0])
+            cell[0] += ob.status == "met"
+            cell[1] += 1
+    return {k: m / n for k, (m, n) in met.items() if n}
 
 
 def lifetime(prof: _Profiler, group: str, start: date) -> tuple[float, float]:

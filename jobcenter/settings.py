@@ -225,7 +225,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # first the refresh (the passing of time), then retention, then the forecast on fresh data.
 CELERY_BEAT_SCHEDULE = {
     "refresh-obligations-nightly": {
-        "task": "citizens.tasks.refresh_all_obligations",
+        "task": "citizens.tasks.refresh_obligations_nightly",
         "schedule": crontab(hour=1, minute=0),
     },
     "anonymise-inactive-nightly": {
