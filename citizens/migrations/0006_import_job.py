@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citizens', '0004_obligation_local_enrolment_short_absence'),
+        ('citizens', '0005_refresh_recompute_and_worklist_sort_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
