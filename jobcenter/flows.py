@@ -111,6 +111,7 @@ class Survival:
     tail_hazard: float  # daily hazard beyond last_observed
     exits: int
     observations: int
+    dense: tuple[float, ...] = ()  # S(d) for every whole day d <= last_observed (fast lookups)
 
     @property
     def method(self) -> str:
@@ -119,6 +120,8 @@ class Survival:
     def __call__(self, days: float) -> float:
         if days <= 0:
             return 1.0
+        if self.dense and days <= self.last_observed and days == int(days):
+            return self.dense[int(days)]
         i = bisect_right(self.times, days)
         s = self.values[i - 1] if i else 1.0
         if days > self.last_observed and self.tail_hazard > 0:
@@ -170,7 +173,8 @@ def kaplan_meier(durations: Iterable[tuple[int, bool, float]]) -> Survival:
             values.append(s)
         at_risk -= at[d]
     surv = Survival(tuple(times), tuple(values), last, 0.0, n_exits, int(n))
-    return Survival(surv.times, surv.values, last, _tail_hazard(surv), n_exits, int(n))
+    dense = tuple(surv(d) for d in range(last + 1))
+    return Survival(surv.times, surv.values, last, _tail_hazard(surv), n_exits, int(n), dense)
 
 
 def _tail_hazard(s: Survival) -> float:

@@ -14,6 +14,10 @@ Policies (stated so the figures can be checked):
    up to the forecast date ``on``. Left out: obligations already **met** by ``on`` (talks already
    held count), performed by the a-kasse (``not_municipal``), waived under the 25 % exemption,
    and those whose deadline is before ``on`` (past deadlines are the worklist's business).
+   1a. At scale (a caseload above ``FORECAST_EXACT_LIMIT``) the contacts are not read per
+   enrolment: the share of obligations already met is measured per (target group, rule, number,
+   whole months since start) on a fixed sample evaluated exactly, and each cohort's obligations
+   are counted times (1 - that share). ``method.held`` says which was used.
 2. **When.** An open obligation is held somewhere in what is left of its window,
    [max(earliest, on), latest]. Where the contact history shows when talks of the rule are held
    (the position of the meeting contact within the window, as deciles), the talk is spread over
@@ -297,7 +301,9 @@ def _quota_weight(quota_pct: int, exempt_share: float) -> float:
 class _Profiler:
     """One enrolment's expected contacts and hours per month; cached per distinct input."""
 
-    def __init__(self, book, rule_set, on, months, assumptions, flows, timing, exempt_share):
+    def __init__(
+        self, book, rule_set, on, months, assumptions, flows, timing, exempt_share, held_shares=None
+    ):
         self.book, self.rule_set, self.on = book, rule_set, on
         self.months = months
         self.first = months[0]
@@ -307,6 +313,7 @@ class _Profiler:
         self.flows = flows
         self.timing = timing if timing is not None else {}
         self.exempt_share = exempt_share or {}
+        self.held_shares = held_shares
         self.minutes: dict[tuple[str, str], float] = {}
         self.cache: dict = {}
         self.timing_used: dict[str, str] = {}
@@ -339,6 +346,9 @@ class _Profiler:
             if ob.status not in ACTIVE_STATUSES or ob.latest < since:
                 continue
             weight = _quota_weight(ob.quota_pct, self.exempt_share.get(facts.target_group, 0.0))
+            if self.held_shares is not None and since == self.on:
+                # Large caseloads: held talks subtracted in expectation (policy 1a).
+                weight *= 1 - self.held_shares.get(held_key(facts, ob, self.on), 0.0)
             minutes = self.rule_minutes(ob.rule_set, ob.rule)
             lo = max(ob.earliest, since)
             span = (ob.latest - lo).days
@@ -409,6 +419,7 @@ def forecast(
     timing: Mapping[str, tuple] | None = None,
     team_shares: Mapping[str, Mapping] | None = None,
     exempt_share: Mapping[str, float] | None = None,
+    held_shares: Mapping[tuple, float] | None = None,
     include_inflow: bool = True,
     include_steady: bool = True,
     first_month: date | None = None,
@@ -425,7 +436,7 @@ def forecast(
     scheduled = [c for c in given if on < c.start <= months[-1] + timedelta(days=31)]
     if exempt_share is None:
         exempt_share = quota_weights(given)
-    prof = _Profiler(book, rule_set, on, months, assumptions, flows, timing, exempt_share)
+    prof = _Profiler(book, rule_set, on, months, assumptions, flows, timing, exempt_share, held_shares)
     result = Forecast(rule_set or "i-kraft", months, {}, {})
     horizon_end = prof.last_day
 
@@ -506,9 +517,30 @@ def forecast(
         "flows": flows.method() if flows is not None else {"inflow": "none", "exits": {}},
         "timing": dict(sorted(prof.timing_used.items())),
         "quota": "one-discount",
+        "held": "sample" if held_shares is not None else "exact",
         "exempt_share": {g: round(e, 4) for g, e in sorted(exempt_share.items())},
     }
     return result
+
+
+def held_key(facts: EnrolmentFacts, ob, on: date) -> tuple:
+    """(group, rule, number, whole months since start on ``on``): the cell of a held share."""
+    return facts.target_group, ob.rule, ob.number, (on - facts.start).days * 12 // 365
+
+
+def held_shares(samples, book: RuleBook, rule_set: str | None, on: date, horizon_end: date) -> dict:
+    """Policy 1a: the share of each cell's obligations (deadline on or after ``on``) that contacts
+    held by ``on`` already met, from a sample of ``(facts, contacts)`` evaluated exactly."""
+    met: dict[tuple, list[int]] = {}
+    for facts, contacts in samples:
+        held = [c for c in contacts if c.date <= on]
+        for ob in evaluate(book, facts, held, horizon_end, rule_set=rule_set):
+            if ob.latest < on or ob.status in ("waived", "not_municipal"):
+                continue
+            cell = met.setdefault(held_key(facts, ob, on), [0, 0])
+            cell[0] += ob.status == "met"
+            cell[1] += 1
+    return {k: m / n for k, (m, n) in met.items() if n}
 
 
 def lifetime(prof: _Profiler, group: str, start: date) -> tuple[float, float]:

@@ -8,10 +8,11 @@ on or before it, ends before it, contacts held on or before it).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, Max, Min, Q
 
+from catalogue.models import TargetGroup
 from catalogue.rulebook import RuleBook
 from citizens.models import Contact, Enrolment
 from citizens.obligations import ContactFacts, EnrolmentFacts, evaluate
@@ -30,42 +31,37 @@ def _running(on: date, team_ids: list[int] | None = None):
     return qs
 
 
+def _codes() -> dict[int, str]:
+    return dict(TargetGroup.objects.values_list("id", "code"))
+
+
 def flows_on(on: date) -> fl.Flows:
-    """Inflow and Kaplan-Meier exits per target group from the enrolments known on ``on``."""
-    codes = dict(Enrolment.target_group.field.related_model.objects.values_list("id", "code"))
-    known = Enrolment.objects.filter(start__lte=on)
+    """Inflow and Kaplan-Meier exits per target group from the enrolments known on ``on``: one
+    GROUP BY over (group, start, end) of every enrolment started by then (ids, no joins)."""
+    codes = _codes()
     window_end = on.replace(day=1)
     window_start = fl.month_add(window_end, -fl.WINDOW_MONTHS)
     starts: dict[tuple[str, date], float] = defaultdict(float)
-    for gid, start, n in (
-        known.filter(start__gte=window_start, start__lt=window_end)
-        .values_list("target_group_id", "start")
+    durations: dict[tuple[str, int, bool], float] = defaultdict(float)
+    history_from = None
+    rows = (
+        Enrolment.objects.filter(start__lte=on)
+        .values_list("target_group_id", "start", "end")
         .annotate(n=Count("id"))
         .order_by()
-    ):
-        starts[(codes[gid], start.replace(day=1))] += n
-    history_from = known.aggregate(m=Min("start"))["m"]
-    rows = []
-    for gid, days, n in (
-        known.filter(end__lt=on)
-        .annotate(d=F("end") - F("start"))
-        .values_list("target_group_id", "d")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        rows.append((codes[gid], _days(days) + 1, True, float(n)))
-    for gid, start, n in (
-        known.filter(Q(end__isnull=True) | Q(end__gte=on))
-        .values_list("target_group_id", "start")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        rows.append((codes[gid], (on - start).days + 1, False, float(n)))
-    return fl.Flows(fl.estimate_inflow(starts, on, history_from), fl.estimate_survival(rows))
-
-
-def _days(value) -> int:
-    return value.days if isinstance(value, timedelta) else int(value) // 86_400_000_000
+    )
+    for gid, start, end, n in rows:
+        group = codes[gid]
+        if window_start <= start < window_end:
+            starts[(group, start.replace(day=1))] += n
+        if history_from is None or start < history_from:
+            history_from = start
+        if end is not None and end < on:
+            durations[(group, (end - start).days + 1, True)] += n
+        else:
+            durations[(group, (on - start).days + 1, False)] += n
+    survival = fl.estimate_survival((g, d, ended, n) for (g, d, ended), n in durations.items())
+    return fl.Flows(fl.estimate_inflow(starts, on, history_from), survival)
 
 
 def held_contacts(citizen_ids, on: date) -> dict[int, list[tuple]]:
@@ -78,6 +74,82 @@ def held_contacts(citizen_ids, on: date) -> dict[int, list[tuple]]:
     ordered = qs.values_list(*fields).order_by("citizen_id", "date", "kind", "channel")
     for cid, d, kind, channel, by in ordered:
         out[cid].append((d, kind, channel, by))
+    return out
+
+
+def plain_cohorts(*, on: date, team_ids: list[int] | None = None) -> list[fc.Cohort]:
+    """Enrolments running on ``on`` as cohorts without their contacts: one GROUP BY."""
+    codes = _codes()
+    rows = (
+        _running(on, team_ids)
+        .values_list(
+            "citizen__team_id", "citizen__caseworker_id", "target_group_id", "start", "end", "exempt",
+            "work_obligation",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        fc.Cohort(codes[g], s, n, e, x, w, team=t, caseworker=c)
+        for t, c, g, s, e, x, w, n in rows
+    ]
+
+
+def shares_from_cohorts(cohorts: list[fc.Cohort], on: date) -> tuple[dict, dict]:
+    """(team shares, exempt shares) per group from the running caseload: a team's share of the
+    group's enrolments started in the last 24 months (else of the whole caseload), and the
+    group's exempt share (policy 4 of the forecast)."""
+    since = fl.month_add(on.replace(day=1), -fl.WINDOW_MONTHS)
+    recent: dict[str, dict] = defaultdict(lambda: defaultdict(float))
+    every: dict[str, dict] = defaultdict(lambda: defaultdict(float))
+    for c in cohorts:
+        every[c.target_group][c.team] += c.n
+        if c.start >= since:
+            recent[c.target_group][c.team] += c.n
+    team_shares = {}
+    for group, per_team in every.items():
+        base = recent.get(group) or per_team
+        total = sum(base.values())
+        team_shares[group] = {t: n / total for t, n in base.items()}
+    return team_shares, fc.quota_weights(cohorts)
+
+
+def recent_team_shares(on: date, groups: set[str]) -> dict[str, dict[int, float]]:
+    """Team shares of ``groups`` from starts in the 24 months before ``on`` (ended ones too), for
+    groups with an inflow but nobody enrolled today."""
+    since = fl.month_add(on.replace(day=1), -fl.WINDOW_MONTHS)
+    counts: dict[str, dict[int, int]] = defaultdict(dict)
+    for group, team, n in (
+        Enrolment.objects.filter(start__gte=since, start__lte=on, target_group__code__in=groups)
+        .values_list("target_group__code", "citizen__team_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[group][team] = n
+    return {g: {t: n / sum(per.values()) for t, n in per.items()} for g, per in counts.items()}
+
+
+def held_sample(on: date, size: int) -> list[tuple[EnrolmentFacts, list[ContactFacts]]]:
+    """About ``size`` running enrolments (every k-th by id, so spread over the whole caseload) with
+    their held contacts, for the held shares of the forecast's policy 1a."""
+    bounds = Enrolment.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    if bounds["lo"] is None:
+        return []
+    step = max(1, (bounds["hi"] - bounds["lo"]) // max(1, size))
+    ids = list(range(bounds["lo"], bounds["hi"] + 1, step))
+    rows = list(
+        _running(on)
+        .filter(id__in=ids)
+        .values_list("citizen_id", "target_group__code", "start", "end", "exempt", "work_obligation")
+        .order_by("id")
+    )
+    contacts = held_contacts([r[0] for r in rows], on)
+    out = []
+    for cid, group, start, end, exempt, wo in rows:
+        last = on if end is None or end > on else end
+        facts = EnrolmentFacts(group, start, end if end is not None and end >= on else None, exempt, wo)
+        held = [ContactFacts(d, k, c, b) for d, k, c, b in contacts.get(cid, ()) if start <= d <= last]
+        out.append((facts, held))
     return out
 
 
@@ -105,37 +177,6 @@ def caseload_cohorts(*, on: date, team_ids: list[int] | None = None) -> list[fc.
         fc.Cohort(g, s, n, e, x, w, team=t, caseworker=c, contacts=h)
         for (t, c, g, s, e, x, w, h), n in counts.items()
     ]
-
-
-def exempt_shares(on: date) -> dict[str, float]:
-    """Policy 4 of the forecast: each group's exempt share of the whole caseload on ``on``."""
-    rows = (
-        _running(on)
-        .values_list("target_group__code")
-        .annotate(n=Count("id"), x=Count("id", filter=Q(exempt=True, work_obligation=False)))
-        .order_by()
-    )
-    return {g: x / n for g, n, x in rows if n}
-
-
-def team_shares(on: date) -> dict[str, dict[int, float]]:
-    """Each team's share of a group's starts in the 24 months before ``on`` (else of its caseload)."""
-    since = fl.month_add(on.replace(day=1), -fl.WINDOW_MONTHS)
-    out: dict[str, dict[int, float]] = {}
-    for qs in (
-        Enrolment.objects.filter(start__gte=since, start__lte=on),
-        _running(on),
-    ):
-        counts: dict[str, dict[int, int]] = defaultdict(dict)
-        for group, team, n in (
-            qs.values_list("target_group__code", "citizen__team_id").annotate(n=Count("id")).order_by()
-        ):
-            counts[group][team] = n
-        for group, per_team in counts.items():
-            if group not in out:
-                total = sum(per_team.values())
-                out[group] = {t: n / total for t, n in per_team.items()}
-    return out
 
 
 def timing_on(book: RuleBook, on: date, sample: int = TIMING_SAMPLE) -> dict[str, tuple]:

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -69,14 +69,43 @@ def _progress(snapshot: ForecastSnapshot, pct: int) -> None:
 
 
 def _inputs(on: date) -> dict:
-    """The flows, timing, team shares and exempt shares as they stood on ``on``."""
+    """The flows, timing, team shares and exempt shares as they stood on ``on``; above
+    ``FORECAST_EXACT_LIMIT`` running enrolments also the sample for held shares (policy 1a)."""
     book = current_rulebook()
+    plain = fi.plain_cohorts(on=on)
+    large = sum(c.n for c in plain) > getattr(settings, "FORECAST_EXACT_LIMIT", 50_000)
+    team_shares, exempt_share = fi.shares_from_cohorts(plain, on)
+    flows = fi.flows_on(on)
+    missing = set(flows.inflow.per_calendar_month) - set(team_shares)
+    if missing:
+        team_shares.update(fi.recent_team_shares(on, missing))
     return {
-        "flows": fi.flows_on(on),
+        "flows": flows,
         "timing": fi.timing_on(book, on),
-        "team_shares": fi.team_shares(on),
-        "exempt_share": fi.exempt_shares(on),
+        "team_shares": team_shares,
+        "exempt_share": exempt_share,
+        "sample": fi.held_sample(on, HELD_SAMPLE) if large else None,
+        "plain": plain if large else None,
     }
+
+
+HELD_SAMPLE = 10_000
+
+
+def _cohorts(inputs: dict, on: date, team_ids) -> list[fc.Cohort]:
+    """Cohorts with their contacts (exact), or without them when the held shares are sampled."""
+    if inputs["sample"] is None:
+        return fi.caseload_cohorts(on=on, team_ids=team_ids)
+    if team_ids is None:
+        return inputs["plain"]
+    keep = set(team_ids)
+    return [c for c in inputs["plain"] if c.team in keep]
+
+
+def _held(inputs: dict, book, code: str | None, on: date, horizon_end: date) -> dict | None:
+    if inputs["sample"] is None:
+        return None
+    return fc.held_shares(inputs["sample"], book, code, on, horizon_end)
 
 
 def compute_part(snapshot: ForecastSnapshot, team_ids: list[int] | None, inputs: dict | None = None) -> dict:
@@ -103,15 +132,18 @@ def compute_part(snapshot: ForecastSnapshot, team_ids: list[int] | None, inputs:
         inflow = {g: v for g, v in (snapshot.inflow or {}).items() if g in groups} or None
     else:
         flows, inflow = inputs["flows"], snapshot.inflow or None
-    cohorts = fi.caseload_cohorts(on=snapshot.on, team_ids=team_ids)
-    return {
-        code: fc.forecast(
+    first = first_month_of(snapshot.on)
+    horizon_end = fl.month_add(first, snapshot.months) - timedelta(days=1)
+    out = {}
+    cohorts = _cohorts(inputs, snapshot.on, team_ids)
+    for code in snapshot.rule_sets:
+        held = _held(inputs, book, code, snapshot.on, horizon_end)
+        out[code] = fc.forecast(
             book, code, cohorts, snapshot.on, snapshot.months, assumptions, inflow,
             flows=flows, timing=inputs["timing"], team_shares=shares, exempt_share=inputs["exempt_share"],
-            first_month=first_month_of(snapshot.on),
+            first_month=first, held_shares=held,
         ).to_json()
-        for code in snapshot.rule_sets
-    }
+    return out
 
 
 def backtest(on: date, months: int = 12) -> dict:
@@ -121,8 +153,10 @@ def backtest(on: date, months: int = 12) -> dict:
     book = current_rulebook()
     inputs = _inputs(first)
     assumptions = fc.Assumptions.from_dict(assumptions_on(first))
+    cohorts = _cohorts(inputs, first, None)
+    held = _held(inputs, book, None, first, fl.month_add(first, months) - timedelta(days=1))
     result = fc.forecast(
-        book, None, fi.caseload_cohorts(on=first), first, months, assumptions,
+        book, None, cohorts, first, months, assumptions, held_shares=held,
         flows=inputs["flows"], timing=inputs["timing"], team_shares=inputs["team_shares"],
         exempt_share=inputs["exempt_share"], include_steady=False,
     )

@@ -160,3 +160,19 @@ def test_one_discount_not_two_on_the_75_percent_rules():
     assert required(
         fc.Cohort("kh-jobparat", start, 4, exempt=True, work_obligation=True)
     ) == pytest.approx(4 * (1 + 3 * 0.75))
+
+
+def test_sampled_held_shares_equal_the_exact_count_when_the_sample_is_everyone():
+    on = date(2026, 9, 15)
+    start = date(2026, 8, 3)
+    talk = ContactFacts(date(2026, 9, 1), "jobsamtale", "telefon")
+    exact = [fc.Cohort("kh-jobparat", start, 30, contacts=(talk,)), fc.Cohort("kh-jobparat", start, 70)]
+    facts = EnrolmentFacts("kh-jobparat", start)
+    sample = [(facts, [talk])] * 30 + [(facts, [])] * 70
+    shares = fc.held_shares(sample, BOOK, "lab-2024", on, date(2027, 9, 30))
+    plain = [fc.Cohort("kh-jobparat", start, 100)]
+    by_sample = fc.forecast(BOOK, "lab-2024", plain, on, 12, ASSUME, held_shares=shares)
+    by_contacts = fc.forecast(BOOK, "lab-2024", exact, on, 12, ASSUME)
+    assert sum(by_sample.totals()[0]) == pytest.approx(sum(by_contacts.totals()[0]))
+    assert sum(by_sample.totals()[0]) == pytest.approx(100 * 3 - 30)
+    assert by_sample.method["held"] == "sample" and by_contacts.method["held"] == "exact"
