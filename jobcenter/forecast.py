@@ -55,7 +55,7 @@ from datetime import date, timedelta
 
 from catalogue.rulebook import RuleBook, RuleSpec
 from citizens.obligations import ACTIVE_STATUSES, ContactFacts, EnrolmentFacts, add_months, evaluate
-from jobcenter.flows import Flows
+from jobcenter.flows import NO_EXITS, Flows
 
 REMOTE_CHANNELS = ("telefon", "video", "digital")
 
@@ -342,6 +342,10 @@ class _Profiler:
             return hit
         out: dict[int, list[float]] = {}
         held = [c for c in contacts if c.date <= self.on]  # later ones are not held yet
+        first_year, first_month, n_months = self.first.year, self.first.month, len(self.months)
+        start, end = facts.start, facts.end
+        curve = None if self.flows is None else self.flows.survival.get(facts.target_group, NO_EXITS)
+        base = curve((since - start).days) if curve is not None else 1.0
         for ob in evaluate(self.book, facts, held, horizon_end, rule_set=self.rule_set):
             if ob.status not in ACTIVE_STATUSES or ob.latest < since:
                 continue
@@ -354,16 +358,21 @@ class _Profiler:
             span = (ob.latest - lo).days
             positions = self.timing.get(ob.rule)
             self.timing_used.setdefault(ob.rule, "observed" if positions else "even")
-            for p in positions or EVEN:
+            points = positions or EVEN
+            share = weight / len(points)
+            for p in points:
                 day = lo + timedelta(days=round(p * span))
-                i = (day.year - self.first.year) * 12 + day.month - self.first.month
+                i = (day.year - first_year) * 12 + day.month - first_month
                 if i < 0 and day >= self.on:
                     i = 0  # between ``on`` and a later first month: counted in the first month
-                if i < 0 or i >= len(self.months):
+                if i < 0 or i >= n_months:
                     continue
-                w = weight / len(positions or EVEN) * self.alive(
-                    facts.target_group, facts.start, facts.end, since, day
-                )
+                if end is not None:
+                    w = share if day <= end else 0.0
+                elif curve is None:
+                    w = share
+                else:
+                    w = share * curve((day - start).days) / base if base > 0 else 0.0
                 acc = out.setdefault(i, [0.0, 0.0])
                 acc[0] += w
                 acc[1] += w * minutes / 60
@@ -461,12 +470,23 @@ def forecast(
         by_facts[(facts, c.contacts)].append(c)
     for (facts, contacts), group_cohorts in by_facts.items():
         profile = prof.profile(facts, contacts, on, horizon_end)
-        presence = prof.presence(facts.target_group, facts.start, facts.end, on)
         for c in group_cohorts:
-            add((c.team, c.caseworker, c.target_group), c.n, profile, presence)
-        for c in group_cohorts:  # make sure every key has hours alongside contacts
-            result._row("contacts", (c.team, c.caseworker, c.target_group))
-            result._row("hours", (c.team, c.caseworker, c.target_group))
+            key = (c.team, c.caseworker, c.target_group)
+            row_c, row_h = result._row("contacts", key), result._row("hours", key)
+            n = c.n
+            for i, pc, ph in profile:
+                row_c[i] += n * pc
+                row_h[i] += n * ph
+    # Head counts need no caseworker: summed per (team, facts) first, then moved (cheaper).
+    heads: dict[tuple, float] = defaultdict(float)
+    for c in all_cohorts:
+        heads[(c.team, c.target_group, c.start, c.end)] += c.n
+    presences: dict[tuple, list[float]] = {}
+    for (team, group, start, end), n in heads.items():
+        p = presences.get((group, start, end))
+        if p is None:
+            p = presences[(group, start, end)] = prof.presence(group, start, end, on)
+        add((team, None, group), n, None, p)
 
     for c in scheduled:  # known future starts enter in their month
         i = max(0, (c.start.year - months[0].year) * 12 + c.start.month - months[0].month)
