@@ -41,6 +41,11 @@ Policies (stated so the figures can be checked):
    and fall back to (any kind, channel).
 7. **FTE and DKK.** FTE in a month = hours / (productive hours per FTE / 12); DKK = hours x
    (FTE cost / productive hours per FTE).
+9. **Local service levels.** A forecast of ``"S+L"`` layers the municipality's local rule set L
+   (kind ``local``) on the statutory set S through the engine (a local obligation counts only
+   when its local set and a statutory set are in force on its deadline; statutory rules take
+   contacts first); ``"S"`` alone is the statutory minimum. Rolling rules are projected (each
+   talk held on its deadline). Held talks, timing, survival and quotas apply alike.
 8. **Steady state.** Flows at their long-run level: a year's inflow per group (the sum of its
    calendar-month estimates, or 12 x the override's mean) times the contacts one new enrolment
    costs over its whole expected stay (its obligations weighted by survival, up to 20 years).
@@ -314,6 +319,7 @@ class _Profiler:
         self.timing = timing if timing is not None else {}
         self.exempt_share = exempt_share or {}
         self.held_shares = held_shares
+        self.local_sets: tuple[str, ...] | None = ()
         self.minutes: dict[tuple[str, str], float] = {}
         self.cache: dict = {}
         self.timing_used: dict[str, str] = {}
@@ -346,7 +352,8 @@ class _Profiler:
         start, end = facts.start, facts.end
         curve = None if self.flows is None else self.flows.survival.get(facts.target_group, NO_EXITS)
         base = curve((since - start).days) if curve is not None else 1.0
-        for ob in evaluate(self.book, facts, held, horizon_end, rule_set=self.rule_set):
+        for ob in evaluate(self.book, facts, held, horizon_end, rule_set=self.rule_set,
+                           local_sets=self.local_sets, project=True):
             if ob.status not in ACTIVE_STATUSES or ob.latest < since:
                 continue
             weight = _quota_weight(ob.quota_pct, self.exempt_share.get(facts.target_group, 0.0))
@@ -438,15 +445,20 @@ def forecast(
     The horizon starts with ``on``'s month, or ``first_month`` (the month after it): then what
     falls between ``on`` and that month is counted in the first month."""
     months = month_starts(first_month or on, n_months)
+    code = rule_set
+    rule_set, local_sets = split_code(code)
     if rule_set is not None:
         book.rule_set(rule_set)  # unknown set -> KeyError before any work
+    for local in local_sets or ():
+        book.rule_set(local)
     given = [c for c in cohorts if c.end is None or c.end >= on]
     all_cohorts = [c for c in given if c.start <= on]
     scheduled = [c for c in given if on < c.start <= months[-1] + timedelta(days=31)]
     if exempt_share is None:
         exempt_share = quota_weights(given)
     prof = _Profiler(book, rule_set, on, months, assumptions, flows, timing, exempt_share, held_shares)
-    result = Forecast(rule_set or "i-kraft", months, {}, {})
+    prof.local_sets = local_sets
+    result = Forecast(code or IN_FORCE, months, {}, {})
     horizon_end = prof.last_day
 
     def add(key, n, profile, presence, start_i=None):
@@ -532,7 +544,8 @@ def forecast(
                     "hours": per_year * share * life[1],
                 }
     result.method = {
-        "rule_set": rule_set or "i-kraft",
+        "rule_set": code or IN_FORCE,
+        "local_sets": list(local_sets) if local_sets is not None else "in force",
         "inflow": how,
         "flows": flows.method() if flows is not None else {"inflow": "none", "exits": {}},
         "timing": dict(sorted(prof.timing_used.items())),
@@ -543,18 +556,37 @@ def forecast(
     return result
 
 
+IN_FORCE = "i-kraft"
+
+
+def split_code(code: str | None) -> tuple[str | None, tuple[str, ...] | None]:
+    """A forecast's rule set: ``"S"`` (statutory only), ``"S+L1+L2"`` (statutory with local service
+    levels layered on top, policy 9) or None (the sets in force on each deadline, with every
+    active local level: what the municipality actually does)."""
+    if code is None or code == IN_FORCE:
+        return None, None
+    statutory, *local = code.split("+")
+    return statutory, tuple(local)
+
+
+def layered_code(statutory: str, local: Iterable[str]) -> str:
+    return "+".join([statutory, *local])
+
+
 def held_key(facts: EnrolmentFacts, ob, on: date) -> tuple:
     """(group, rule, number, whole months since start on ``on``): the cell of a held share."""
     return facts.target_group, ob.rule, ob.number, (on - facts.start).days * 12 // 365
 
 
-def held_shares(samples, book: RuleBook, rule_set: str | None, on: date, horizon_end: date) -> dict:
+def held_shares(samples, book: RuleBook, code: str | None, on: date, horizon_end: date) -> dict:
     """Policy 1a: the share of each cell's obligations (deadline on or after ``on``) that contacts
     held by ``on`` already met, from a sample of ``(facts, contacts)`` evaluated exactly."""
     met: dict[tuple, list[int]] = {}
+    rule_set, local_sets = split_code(code)
     for facts, contacts in samples:
         held = [c for c in contacts if c.date <= on]
-        for ob in evaluate(book, facts, held, horizon_end, rule_set=rule_set):
+        for ob in evaluate(book, facts, held, horizon_end, rule_set=rule_set, local_sets=local_sets,
+                           project=True):
             if ob.latest < on or ob.status in ("waived", "not_municipal"):
                 continue
             cell = met.setdefault(held_key(facts, ob, on), [0, 0])
@@ -571,7 +603,8 @@ def lifetime(prof: _Profiler, group: str, start: date) -> tuple[float, float]:
         return hit
     end = add_months(start, 12 * STEADY_YEARS) - timedelta(days=1)
     contacts = hours = 0.0
-    for ob in evaluate(prof.book, EnrolmentFacts(group, start), (), end, rule_set=prof.rule_set):
+    for ob in evaluate(prof.book, EnrolmentFacts(group, start), (), end, rule_set=prof.rule_set,
+                       local_sets=prof.local_sets, project=True):
         if ob.status not in ACTIVE_STATUSES:
             continue
         weight = _quota_weight(ob.quota_pct, prof.exempt_share.get(group, 0.0))
@@ -651,5 +684,9 @@ def difference(a: Forecast, b: Forecast) -> dict[str, list[float]]:
 
 
 def layer_code(book: RuleBook, statutory: str, local: str) -> str:
-    """The code under which the engine evaluates ``statutory`` with the local level on top."""
-    raise KeyError(f"Lokalt serviceniveau '{local}' kan endnu ikke lægges oven på '{statutory}'.")
+    """The code of ``statutory`` with the local level ``local`` on top (both must exist)."""
+    if book.rule_set(local).kind != "local":
+        raise KeyError(f"'{local}' er ikke et lokalt serviceniveau.")
+    if book.rule_set(statutory).kind == "local":
+        raise KeyError(f"'{statutory}' er et lokalt serviceniveau, ikke et lovkrav.")
+    return layered_code(statutory, [local])
