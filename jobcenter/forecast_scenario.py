@@ -177,6 +177,9 @@ def parse(book: RuleBook, data: Any) -> dict:
     _keys(data, _TOP, "")
     on = _parse_date(_require(data, "on", ""), "on")
     rule_set = _rule_set(book, data, "rule_set", required=True)
+    if rule_set is not None and book.rule_set(rule_set).kind == "local":
+        raise ScenarioError("rule_set", "er et lokalt serviceniveau; angiv lovkravet her og det lokale i "
+                                        "local_rule_set")
     local = _rule_set(book, data, "local_rule_set", required=False)
     months = _int(_require(data, "months", ""), "months", 1, MAX_MONTHS)
     enrolments = [_enrolment(book, item, f"enrolments[{i}]")
