@@ -56,8 +56,8 @@ class ContactRuleForm(forms.ModelForm):
         model = ContactRule
         fields = (
             "rule_set", "code", "target_group", "kind", "count", "window_from_months", "window_to_months",
-            "first_deadline_days", "recurring_every_months", "performed_by", "channels", "quota_pct",
-            "exemptable", "legal_reference", "note", "provisional", "position",
+            "first_deadline_days", "recurring_every_months", "cadence", "applies_when", "performed_by",
+            "channels", "quota_pct", "exemptable", "legal_reference", "note", "provisional", "position",
         )
 
 
@@ -72,15 +72,15 @@ class ContactRuleInline(admin.TabularInline):
     show_change_link = True
     fields = (
         "code", "target_group", "kind", "count", "window_from_months", "window_to_months",
-        "first_deadline_days", "recurring_every_months", "performed_by", "channels", "quota_pct",
-        "exemptable", "provisional", "legal_reference",
+        "first_deadline_days", "recurring_every_months", "cadence", "applies_when", "performed_by",
+        "channels", "quota_pct", "exemptable", "provisional", "legal_reference",
     )
     autocomplete_fields = ("target_group",)
 
 
 @admin.register(TargetGroup)
 class TargetGroupAdmin(AdminOnly, SimpleHistoryAdmin):
-    list_display = ("code", "name_da", "generation", "maps_to", "provisional")
+    list_display = ("code", "name_da", "generation", "maps_to", "closed_from", "provisional")
     list_filter = ("generation", "provisional")
     search_fields = ("code", "name_da", "name_en")
 
@@ -95,6 +95,7 @@ class RuleSetAdmin(AdminOnly, SimpleHistoryAdmin):
     list_filter = ("status", "kind", "provisional")
     search_fields = ("code", "name")
     readonly_fields = ("status", "based_on")
+    filter_horizontal = ("disabled_for_teams",)  # local service levels switched off per team
     inlines = [ContactRuleInline]
     actions = ["copy_as_draft", "activate", "retire"]
 
@@ -155,7 +156,9 @@ class RuleSetAdmin(AdminOnly, SimpleHistoryAdmin):
 @admin.register(ContactRule)
 class ContactRuleAdmin(AdminOnly, SimpleHistoryAdmin):
     form = ContactRuleForm
-    list_display = ("code", "rule_set", "target_group", "kind", "count", "quota_pct", "provisional")
+    list_display = (
+        "code", "rule_set", "target_group", "kind", "count", "cadence", "quota_pct", "provisional",
+    )
     list_filter = ("rule_set", "target_group__generation", "kind", "provisional")
     search_fields = ("code", "legal_reference", "note")
     autocomplete_fields = ("target_group",)

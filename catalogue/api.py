@@ -46,14 +46,16 @@ class TargetGroupSerializer(CleanedModelSerializer):
     class Meta:
         model = TargetGroup
         fields = ["id", "code", "name_da", "name_en", "description", "legal_basis", "benefits",
-                  "generation", "provisional", "maps_to"]
+                  "generation", "provisional", "maps_to", "closed_from", "closed_note"]
 
 
 class RuleSetSerializer(CleanedModelSerializer):
+    disabled_for_teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
     class Meta:
         model = RuleSet
         fields = ["id", "code", "name", "status", "kind", "valid_from", "valid_to", "based_on", "note",
-                  "provisional"]
+                  "provisional", "illustrative", "transition", "transition_note", "disabled_for_teams"]
         read_only_fields = ["status", "based_on"]
 
 
@@ -64,9 +66,9 @@ class ContactRuleSerializer(CleanedModelSerializer):
     class Meta:
         model = ContactRule
         fields = ["id", "rule_set", "code", "target_group", "kind", "count", "window_from_months",
-                  "window_to_months", "first_deadline_days", "recurring_every_months", "performed_by",
-                  "channels", "quota_pct", "exemptable", "legal_reference", "note", "provisional",
-                  "position"]
+                  "window_to_months", "first_deadline_days", "recurring_every_months", "cadence",
+                  "applies_when", "performed_by", "channels", "quota_pct", "exemptable", "legal_reference",
+                  "note", "provisional", "position"]
 
     def validate_rule_set(self, rule_set):
         if rule_set.status == RuleSet.Status.ACTIVE:

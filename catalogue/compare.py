@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catalogue.rulebook import CHANNEL_LABELS, KIND_LABELS, PERFORMER_LABELS, RuleBook, RuleSetSpec, RuleSpec
+from catalogue.rulebook import (
+    APPLIES_WHEN_LABELS,
+    CADENCE_LABELS,
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    PERFORMER_LABELS,
+    RuleBook,
+    RuleSetSpec,
+    RuleSpec,
+)
 
 # (RuleSpec field, Danish label), in display order.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -17,7 +26,9 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("count", "Antal"),
     ("window", "Vindue"),
     ("first_deadline_days", "Frist for første kontakt"),
+    ("cadence", "Opgørelse"),
     ("recurring_every_months", "Gentages"),
+    ("applies_when", "Gælder for"),
     ("performed_by", "Udføres af"),
     ("channels", "Kanaler der tæller"),
     ("quota_pct", "Kvote"),
@@ -35,6 +46,8 @@ def _raw(rule: RuleSpec, name: str):
         return (rule.window_from_months, rule.window_to_months)
     if name == "channels":
         return frozenset(rule.channels)
+    if name == "cadence":
+        return rule.mode
     return getattr(rule, name)
 
 
@@ -52,9 +65,17 @@ def display(rule: RuleSpec | None, name: str) -> str:
         return f"{rule.window_from_months}–{rule.window_to_months} mdr."
     if name == "first_deadline_days":
         return "—" if rule.first_deadline_days is None else f"{rule.first_deadline_days} dage"
+    if name == "cadence":
+        return CADENCE_LABELS.get(rule.mode, rule.mode)
+    if name == "applies_when":
+        return APPLIES_WHEN_LABELS.get(rule.applies_when, rule.applies_when)
     if name == "recurring_every_months":
         every = rule.recurring_every_months
-        return "—" if every is None else ("hver måned" if every == 1 else f"hver {every}. måned")
+        if every is None:
+            return "—"
+        if rule.mode == "rolling":
+            return f"senest {every} måneder efter seneste kontakt"
+        return "hver måned" if every == 1 else f"hver {every}. måned"
     if name == "performed_by":
         return PERFORMER_LABELS.get(rule.performed_by, rule.performed_by)
     if name == "channels":

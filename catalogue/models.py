@@ -26,6 +26,13 @@ class TargetGroup(models.Model):
     benefits = models.CharField(_("ydelser"), max_length=300, blank=True)
     generation = models.CharField(_("regelgeneration"), max_length=10, choices=Generation.choices)
     provisional = models.BooleanField(_("foreløbig"), default=False)
+    closed_from = models.DateField(
+        _("lukket for nye forløb fra"),
+        null=True,
+        blank=True,
+        help_text=_("Nye forløb, der starter denne dag eller senere, afvises; løbende forløb fortsætter."),
+    )
+    closed_note = models.TextField(_("begrundelse for lukning"), blank=True)
     maps_to = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -72,6 +79,25 @@ class RuleSet(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     provisional = models.BooleanField(_("foreløbig"), default=False)
+    illustrative = models.BooleanField(_("illustrativ"), default=False)
+    transition = models.CharField(
+        _("overgangsregel"),
+        max_length=20,
+        choices=rulebook.TRANSITION_LABELS,
+        default="deadline",
+        help_text=_(
+            "Hvad der sker med forløb, der er i gang, når regelsættet træder i kraft (foreløbig politik, "
+            "hvor kilderne er tavse). Vises i forklaringen af de berørte krav."
+        ),
+    )
+    transition_note = models.TextField(_("overgangsregel, forklaring"), blank=True)
+    disabled_for_teams = models.ManyToManyField(
+        "jobcenter.Team",
+        blank=True,
+        related_name="+",
+        verbose_name=_("slået fra for teams"),
+        help_text=_("Kun lokalt serviceniveau: teams, hvor regelsættets krav ikke gælder."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -144,7 +170,18 @@ class ContactRule(models.Model):
         _("frist for første kontakt (dage)"), null=True, blank=True
     )
     recurring_every_months = models.PositiveSmallIntegerField(
-        _("gentages hver (måneder)"), null=True, blank=True
+        _("gentages hver (måneder)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Faste perioder: periodens længde. Rullende: højst så mange måneder mellem to kontakter."
+        ),
+    )
+    cadence = models.CharField(
+        _("opgørelse"), max_length=10, choices=rulebook.CADENCE_LABELS, default="window"
+    )
+    applies_when = models.CharField(
+        _("gælder for"), max_length=20, choices=rulebook.APPLIES_WHEN_LABELS, default="always"
     )
     performed_by = models.CharField(
         _("udføres af"), max_length=10, choices=rulebook.PERFORMER_LABELS, default="kommune"

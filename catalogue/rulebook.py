@@ -30,6 +30,16 @@ STATUSES = ("met", "open", "due_soon", "overdue", "waived", "not_municipal")
 GENERATIONS = ("pre-2027", "2027")
 RULE_SET_STATUSES = ("draft", "active", "retired")
 RULE_SET_KINDS = ("statutory", "local")
+# How a rule counts (the admin picks one per rule): ``window`` = ``count`` contacts inside a
+# window from the start; ``fixed`` = ``count`` per fixed period of N months from the window
+# start; ``rolling`` = at most N months between two contacts that count, measured from the last
+# one (or from the window start when there is none).
+CADENCES = ("window", "fixed", "rolling")
+# Which enrolments a rule applies to, by the sick-benefit flag "forventet fravær under 26 uger".
+APPLIES_WHEN = ("always", "short_absence", "not_short_absence")
+# What happens at the start of a statutory set to courses already running (provisional policy,
+# editable by the admin; shared/domain/reform-rules.md leaves the details NOT CONFIRMED).
+TRANSITIONS = ("deadline", "window_start", "restart")
 
 KIND_LABELS = {
     "jobsamtale": "Jobsamtale",
@@ -54,6 +64,21 @@ STATUS_LABELS = {
 }
 RULE_SET_STATUS_LABELS = {"draft": "Kladde", "active": "Aktiv", "retired": "Udgået"}
 RULE_SET_KIND_LABELS = {"statutory": "Lovkrav", "local": "Lokalt serviceniveau"}
+CADENCE_LABELS = {
+    "window": "Antal inden for et vindue",
+    "fixed": "Faste perioder fra start",
+    "rolling": "Rullende: højst N måneder mellem to kontakter",
+}
+APPLIES_WHEN_LABELS = {
+    "always": "Alle i målgruppen",
+    "short_absence": "Kun ved forventet fravær under 26 uger",
+    "not_short_absence": "Ikke ved forventet fravær under 26 uger",
+}
+TRANSITION_LABELS = {
+    "deadline": "Fristen afgør: reglerne i kraft på fristen gælder",
+    "window_start": "Påbegyndte vinduer afsluttes efter de hidtidige regler",
+    "restart": "Nyt forløb fra skæringsdatoen for borgere, der overgår til en ny målgruppe",
+}
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "rules.json"
 
@@ -74,7 +99,9 @@ class RuleSpec:
     """One contact rule: ``count`` contacts of ``kind`` inside a window from the enrolment start.
 
     Windows are in calendar months from the enrolment start; ``window_to_months=None`` is
-    open-ended and only meaningful with ``recurring_every_months``.
+    open-ended and only meaningful with ``recurring_every_months``. ``cadence`` says how the rule
+    counts (``CADENCES``; None = derived: ``fixed`` with a recurrence, else ``window``);
+    ``recurring_every_months`` is the period (fixed) or the longest gap (rolling).
     """
 
     code: str
@@ -92,13 +119,22 @@ class RuleSpec:
     legal_reference: str = ""
     note: str = ""
     provisional: bool = False
+    cadence: str | None = None
+    applies_when: str = "always"
+
+    @property
+    def mode(self) -> str:
+        """The effective cadence (``window``, ``fixed`` or ``rolling``)."""
+        if self.cadence:
+            return self.cadence
+        return "window" if self.recurring_every_months is None else "fixed"
 
 
 # The fields a rule shares with its database row (all but code and target group, which are keys).
 RULE_VALUE_FIELDS = (
     "kind", "count", "window_from_months", "window_to_months", "first_deadline_days",
     "recurring_every_months", "performed_by", "channels", "quota_pct", "exemptable",
-    "legal_reference", "note", "provisional",
+    "legal_reference", "note", "provisional", "cadence", "applies_when",
 )
 
 
@@ -112,6 +148,12 @@ class TargetGroupSpec:
     benefits: str = ""
     generation: str = "pre-2027"
     provisional: bool = False
+    # New enrolments starting on or after this date are refused (closed scheme); running ones go on.
+    closed_from: date | None = None
+    closed_note: str = ""
+
+    def closed_on(self, start: date) -> bool:
+        return self.closed_from is not None and start >= self.closed_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +167,16 @@ class RuleSetSpec:
     rules: tuple[RuleSpec, ...] = ()
     note: str = ""
     provisional: bool = False
+    # Statutory sets: the transition policy at ``valid_from`` (``TRANSITIONS``) and its text.
+    transition: str = "deadline"
+    transition_note: str = ""
+    # Local sets: teams (ids) for which the admin has switched this service level off.
+    teams_off: frozenset = frozenset()
+    illustrative: bool = False
+
+    @property
+    def local(self) -> bool:
+        return self.kind == "local"
 
     def contains(self, on: date) -> bool:
         """True when ``on`` lies in [valid_from, valid_to] (valid_to None = open-ended)."""
@@ -172,6 +224,11 @@ class RuleBook:
         sets = [rs for rs in self.rule_sets if rs.status == "active" and rs.kind == "statutory"]
         return tuple(sorted(sets, key=lambda rs: rs.valid_from))
 
+    def local_sets(self) -> tuple[RuleSetSpec, ...]:
+        """Active local sets (lokalt serviceniveau), oldest first; layered on the statutory sets."""
+        sets = [rs for rs in self.rule_sets if rs.status == "active" and rs.kind == "local"]
+        return tuple(sorted(sets, key=lambda rs: (rs.valid_from, rs.code)))
+
     def in_force(self, on: date) -> RuleSetSpec | None:
         """The active statutory set whose validity contains ``on`` (newest wins on overlap)."""
         found = None
@@ -199,6 +256,9 @@ class RuleBook:
         group = self._groups.get(group_code)
         if group is None:
             return ()
+        own = tuple(r for r in rs.rules if r.target_group == group_code)
+        if own:  # a (local) set may address both generations; a group's own rules come first
+            return own
         code = group_code
         set_generation = self.generation_of(rs)
         if set_generation is not None and set_generation != group.generation:
@@ -231,6 +291,29 @@ def rule_field_errors(rule: RuleSpec) -> list[tuple[str, str]]:
         ))
     if rule.recurring_every_months is not None and rule.recurring_every_months < 1:
         errors.append(("recurring_every_months", f"{label}: gentagelse skal være mindst hver 1. måned."))
+    mode = rule.mode
+    if mode not in CADENCES:
+        errors.append(("cadence", f"{label}: ukendt opgørelse '{rule.cadence}'."))
+    elif mode == "window" and rule.recurring_every_months is not None:
+        errors.append((
+            "cadence",
+            f"{label}: et antal inden for et vindue gentages ikke; vælg faste perioder eller rullende.",
+        ))
+    elif mode != "window" and rule.recurring_every_months is None:
+        errors.append((
+            "recurring_every_months",
+            f"{label}: faste perioder og rullende regler kræver et antal måneder.",
+        ))
+    if mode == "rolling":
+        if rule.count != 1:
+            errors.append(("count", f"{label}: en rullende regel gælder én kontakt ad gangen (antal 1)."))
+        if rule.first_deadline_days is not None:
+            errors.append((
+                "first_deadline_days",
+                f"{label}: en rullende regel har ingen særskilt frist for første kontakt.",
+            ))
+    if rule.applies_when not in APPLIES_WHEN:
+        errors.append(("applies_when", f"{label}: ukendt afgrænsning '{rule.applies_when}'."))
     if rule.first_deadline_days is not None:
         if rule.first_deadline_days < 0:
             errors.append(
@@ -274,6 +357,8 @@ def validate_rule_set(rule_set: RuleSetSpec, group_codes: set[str] | None = None
         errors.append(f"{label}: ukendt art '{rule_set.kind}'.")
     if rule_set.valid_to is not None and rule_set.valid_to < rule_set.valid_from:
         errors.append(f"{label}: gyldig til ligger før gyldig fra.")
+    if rule_set.transition not in TRANSITIONS:
+        errors.append(f"{label}: ukendt overgangsregel '{rule_set.transition}'.")
     seen: set[str] = set()
     for rule in rule_set.rules:
         if rule.code in seen:
@@ -309,6 +394,8 @@ def rule_from_dict(d: dict[str, Any]) -> RuleSpec:
         legal_reference=d.get("legal_reference", ""),
         note=d.get("note", ""),
         provisional=bool(d.get("provisional", False)),
+        cadence=d.get("cadence") or None,
+        applies_when=d.get("applies_when") or "always",
     )
 
 
@@ -324,6 +411,8 @@ def rulebook_from_dict(d: dict[str, Any], *, validate: bool = True) -> RuleBook:
             benefits=g.get("benefits", ""),
             generation=g.get("generation", "pre-2027"),
             provisional=bool(g.get("provisional", False)),
+            closed_from=_date(g.get("closed_from")),
+            closed_note=g.get("closed_note", ""),
         )
         for g in d.get("target_groups", [])
     )
@@ -338,6 +427,10 @@ def rulebook_from_dict(d: dict[str, Any], *, validate: bool = True) -> RuleBook:
             rules=tuple(rule_from_dict(r) for r in s.get("rules", [])),
             note=s.get("note", ""),
             provisional=bool(s.get("provisional", False)),
+            transition=s.get("transition") or "deadline",
+            transition_note=s.get("transition_note", ""),
+            teams_off=frozenset(s.get("teams_off", ())),
+            illustrative=bool(s.get("illustrative", False)),
         )
         for s in d.get("rule_sets", [])
     )

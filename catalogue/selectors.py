@@ -44,6 +44,8 @@ def rulebook_as_dict() -> dict:
                 "benefits": g.benefits,
                 "generation": g.generation,
                 "provisional": g.provisional,
+                "closed_from": g.closed_from.isoformat() if g.closed_from else None,
+                "closed_note": g.closed_note,
             }
             for g in groups
         ],
@@ -58,9 +60,13 @@ def rulebook_as_dict() -> dict:
                 "valid_to": rs.valid_to.isoformat() if rs.valid_to else None,
                 "note": rs.note,
                 "provisional": rs.provisional,
+                "illustrative": rs.illustrative,
+                "transition": rs.transition,
+                "transition_note": rs.transition_note,
+                "teams_off": sorted(t.pk for t in rs.disabled_for_teams.all()),
                 "rules": rules_by_set.get(rs.pk, []),
             }
-            for rs in RuleSet.objects.all()
+            for rs in RuleSet.objects.prefetch_related("disabled_for_teams")
         ],
     }
 

@@ -7,6 +7,7 @@ Bad input raises ValidationError with Danish messages before anything is saved.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from catalogue.models import ContactRule, RuleSet
 from catalogue.rulebook import RuleSpec, validate_rule
@@ -31,6 +32,8 @@ def contact_rule_spec(rule: ContactRule) -> RuleSpec:
         legal_reference=rule.legal_reference or "",
         note=rule.note,
         provisional=rule.provisional,
+        cadence=rule.cadence or None,
+        applies_when=rule.applies_when or "always",
     )
 
 
@@ -55,10 +58,30 @@ def rule_set_errors(rule_set: RuleSet) -> list[str]:
         for other in rule_set.overlapping_active_statutory():
             errors.append(RuleSet.overlap_message(other))
     rules = list(rule_set.rules.select_related("target_group"))
+    if rule_set.kind == RuleSet.Kind.LOCAL:
+        errors.extend(_local_overlaps(rule_set, {r.code for r in rules}))
     if not rules:
         errors.append(f"Regelsæt '{rule_set.code}' har ingen kontaktregler.")
     for rule in rules:
         errors.extend(validate_rule(contact_rule_spec(rule)))
+    return errors
+
+
+def _local_overlaps(rule_set: RuleSet, codes: set[str]) -> list[str]:
+    """Two active local service levels with the same rule at the same time would count it twice
+    (a copy of an active local set replaces it: retire the old one first). Different local rules
+    for the same group may be layered together."""
+    others = RuleSet.objects.filter(kind=RuleSet.Kind.LOCAL, status=RuleSet.Status.ACTIVE)
+    others = others.exclude(pk=rule_set.pk)
+    others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=rule_set.valid_from))
+    if rule_set.valid_to is not None:
+        others = others.filter(valid_from__lte=rule_set.valid_to)
+    errors = []
+    for other in others.filter(rules__code__in=codes).distinct():
+        errors.append(
+            f"Det aktive lokale serviceniveau '{other.code}' har de samme regler i samme periode. "
+            "Sæt det udgået eller ret perioden først."
+        )
     return errors
 
 
@@ -89,6 +112,21 @@ def rule_set_retire(*, rule_set: RuleSet, user) -> None:
     schedule_obligation_refresh()
 
 
+@transaction.atomic
+def rule_set_set_teams_off(*, rule_set: RuleSet, teams, user) -> RuleSet:
+    """Switch a local service level off for these teams (and on for all others)."""
+    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if rule_set.kind != RuleSet.Kind.LOCAL:
+        raise ValidationError(
+            {"disabled_for_teams": "Kun et lokalt serviceniveau kan slås fra pr. team; lovkrav gælder altid."}
+        )
+    rule_set.disabled_for_teams.set(teams)
+    _save_as(rule_set, user)  # a history row, so the cached rule book is rebuilt
+    if rule_set.status == RuleSet.Status.ACTIVE:
+        schedule_obligation_refresh()
+    return rule_set
+
+
 def _free_code(base: str) -> str:
     max_length = RuleSet._meta.get_field("code").max_length or 40
     code, n = base[:max_length], 2
@@ -111,8 +149,12 @@ def rule_set_copy_as_draft(*, rule_set: RuleSet, user) -> RuleSet:
         based_on=rule_set,
         note=rule_set.note,
         provisional=rule_set.provisional,
+        illustrative=rule_set.illustrative,
+        transition=rule_set.transition,
+        transition_note=rule_set.transition_note,
     )
     _save_as(copy, user)
+    copy.disabled_for_teams.set(rule_set.disabled_for_teams.all())
     for rule in rule_set.rules.all():
         rule.pk = rule.id = None
         rule._state.adding = True

@@ -85,6 +85,7 @@ class CitizenCreateSerializer(StrictSerializer):
     )
     target_group = serializers.SlugRelatedField(slug_field="code", queryset=TargetGroup.objects.all())
     start = serializers.DateField()
+    short_absence = serializers.BooleanField(default=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,6 +122,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
             "end",
             "exempt",
             "work_obligation",
+            "short_absence",
             "next_due",
             "next_status",
         ]
@@ -131,6 +133,11 @@ class EnrolmentTransferSerializer(StrictSerializer):
     citizen = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     target_group = serializers.SlugRelatedField(slug_field="code", queryset=TargetGroup.objects.all())
     start = serializers.DateField()
+    short_absence = serializers.BooleanField(default=False)
+
+
+class ShortAbsenceSerializer(StrictSerializer):
+    short_absence = serializers.BooleanField()
 
 
 class ExemptSerializer(StrictSerializer):
@@ -188,6 +195,7 @@ class ObligationSerializer(serializers.ModelSerializer):
             "status",
             "performed_by",
             "explanation",
+            "local",
         ]
         read_only_fields = fields
 
@@ -363,6 +371,18 @@ class EnrolmentViewSet(
         )
         return Response(EnrolmentSerializer(enrolment).data)
 
+    @extend_schema(request=ShortAbsenceSerializer, responses={200: EnrolmentSerializer, **ERRORS},
+                   description="Sygedagpenge: forventet fravær under 26 uger (lov nr. 1750).")
+    @action(detail=True, methods=["post"], url_path="short-absence")
+    def short_absence(self, request, pk=None):
+        enrolment = self.get_object()
+        data = ShortAbsenceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrolment = services.enrolment_set_short_absence(
+            user=request.user, enrolment=enrolment, short_absence=data.validated_data["short_absence"]
+        )
+        return Response(EnrolmentSerializer(enrolment).data)
+
 
 @extend_schema(tags=["citizens"])
 class ContactViewSet(
@@ -436,6 +456,8 @@ class WorklistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             OpenApiParameter("target_group", OpenApiTypes.INT, description="Målgruppens id."),
             OpenApiParameter("caseworker", OpenApiTypes.INT, description="Sagsbehandlerens id."),
             OpenApiParameter("q", OpenApiTypes.STR, description="Søg i navn."),
+            OpenApiParameter("source", OpenApiTypes.STR, enum=["all", "statutory"],
+                             description="statutory: kun borgere med et åbent lovkrav."),
         ],
         responses={200: CitizenSerializer(many=True), **ERRORS},
     )

@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import TargetGroup
-from citizens.models import Citizen
+from citizens.models import Citizen, Obligation
 
 
 class WorklistFilter(django_filters.FilterSet):
@@ -43,10 +43,14 @@ class WorklistFilter(django_filters.FilterSet):
         method="filter_booking",
         empty_label=_("Alle"),
     )
+    SOURCE_CHOICES = [("all", _("Lovkrav og lokalt serviceniveau")), ("statutory", _("Kun lovkrav"))]
+    source = django_filters.ChoiceFilter(
+        label=_("Krav"), choices=SOURCE_CHOICES, method="filter_source", empty_label=None
+    )
 
     class Meta:
         model = Citizen
-        fields = ["scope", "status", "target_group", "caseworker", "q", "booking"]
+        fields = ["scope", "status", "target_group", "caseworker", "q", "booking", "source"]
 
     def __init__(self, data=None, *args, caseworkers, staff_member, **kwargs):
         data = data.copy() if data is not None else {}
@@ -77,6 +81,13 @@ class WorklistFilter(django_filters.FilterSet):
         if value == "30":
             return queryset.filter(next_due__lte=today + timedelta(days=30)).exclude(next_status="")
         return queryset
+
+    def filter_source(self, queryset, name, value):
+        """"Kun lovkrav": citizens with an open statutory obligation (local ones never hide them)."""
+        if value != "statutory":
+            return queryset
+        statutory = Obligation.objects.filter(enrolment__citizen=OuterRef("pk"), local=False)
+        return queryset.filter(Exists(statutory))
 
     def filter_booking(self, queryset, name, value):
         from planning.selectors import filter_booking  # planned talks live in the planning app

@@ -9,6 +9,11 @@ from catalogue.models import TargetGroup
 from citizens.cpr import CprError, parse_cpr
 from citizens.models import Contact
 
+SHORT_ABSENCE_HELP = _(
+    "Kun sygedagpenge: arbejdsgiver og medarbejder forventer begge fravær under 26 uger. "
+    "Så er der som udgangspunkt ingen kommunale opfølgningssamtaler (lov nr. 1750)."
+)
+
 
 class DesignSystemMixin:
     """Adds the DKFDS classes and ARIA wiring to every widget."""
@@ -81,6 +86,9 @@ class CitizenCreateForm(DesignSystemMixin, forms.Form):
     caseworker = forms.ModelChoiceField(label=_("Sagsbehandler"), queryset=None, required=False)
     target_group = forms.ModelChoiceField(label=_("Målgruppe"), queryset=None)
     start = forms.DateField(label=_("Startdato"), widget=DateInput, initial=timezone.localdate)
+    short_absence = forms.BooleanField(
+        label=_("Forventet fravær under 26 uger"), required=False, help_text=SHORT_ABSENCE_HELP
+    )
 
     def __init__(self, *args, teams, caseworkers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,6 +115,9 @@ class CitizenEditForm(DesignSystemMixin, forms.Form):
 class TransferForm(DesignSystemMixin, forms.Form):
     target_group = forms.ModelChoiceField(label=_("Ny målgruppe"), queryset=None)
     start = forms.DateField(label=_("Fra dato"), widget=DateInput, initial=timezone.localdate)
+    short_absence = forms.BooleanField(
+        label=_("Forventet fravær under 26 uger"), required=False, help_text=SHORT_ABSENCE_HELP
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

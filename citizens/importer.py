@@ -9,6 +9,8 @@ The file has one header row and these columns (any order; extra columns are refu
     caseworker    username of a caseworker in that team (may be empty)
     target_group  target group code, e.g. kh-jobparat
     start         the enrolment's start date, åååå-mm-dd or dd.mm.åååå
+    short_absence optional, sick benefit only: "ja" when employer and employee expect the absence
+                  to last under 26 weeks (empty or "nej": no)
 
 and optionally one contact per row (leave all of them empty on a row without a contact):
 
@@ -44,7 +46,8 @@ from catalogue.rulebook import CHANNELS, KINDS, OUTCOMES, PERFORMERS
 from citizens.cpr import CprError, parse_cpr
 from citizens.obligations import start_window
 
-CITIZEN_COLUMNS = ("cpr", "first_name", "last_name", "team", "caseworker", "target_group", "start")
+CITIZEN_COLUMNS = ("cpr", "first_name", "last_name", "team", "caseworker", "target_group", "start",
+                   "short_absence")
 CONTACT_COLUMNS = (
     "contact_date",
     "contact_kind",
@@ -84,10 +87,12 @@ class CitizenRow:
     caseworker: str | None
     target_group: str
     start: date
+    short_absence: bool = False
 
     def values(self) -> tuple:
         """The citizen and enrolment columns, which every row of one citizen must agree on."""
-        return (self.first_name, self.last_name, self.team, self.caseworker, self.target_group, self.start)
+        return (self.first_name, self.last_name, self.team, self.caseworker, self.target_group, self.start,
+                self.short_absence)
 
 
 @dataclass(frozen=True)
@@ -259,6 +264,7 @@ _COLUMN_LABELS = {
     "caseworker": "sagsbehandler",
     "target_group": "målgruppe",
     "start": "start",
+    "short_absence": "forventet fravær under 26 uger",
     "contact_date": "kontaktdato",
     "contact_kind": "kontaktform",
     "contact_channel": "kanal",
@@ -329,6 +335,10 @@ def _contact(values: dict, number: int, cpr: str, start: date | None, today: dat
         codes["contact_outcome"],
         minutes,
     )
+
+
+_YES_NO = {"": False, "nej": False, "0": False, "false": False,
+           "ja": True, "1": True, "true": True, "x": True}
 
 
 def validate(
@@ -410,6 +420,9 @@ def validate(
             if not earliest <= start <= latest:
                 fail("start", f"Startdatoen skal ligge mellem {earliest:%d.%m.%Y} og {latest:%d.%m.%Y}.")
                 start = None
+        short = _text(values.get("short_absence")).lower()
+        if short not in _YES_NO:
+            fail("short_absence", "Skriv ja eller nej (eller lad feltet stå tomt).")
         contact = _contact(values, number, cpr, start, today, fail)
         if cpr and seen.get(cpr, number) != number:
             if contact is None and not any(e.column.startswith("contact_") for e in errors):
@@ -424,7 +437,8 @@ def validate(
         if errors:
             report.errors.extend(errors)
             continue
-        row = CitizenRow(number, cpr, names["first_name"], names["last_name"], team, caseworker, group, start)
+        row = CitizenRow(number, cpr, names["first_name"], names["last_name"], team, caseworker, group, start,
+                         _YES_NO.get(short, False))
         earlier = citizens.get(cpr)
         if earlier is None:
             citizens[cpr] = row
@@ -504,7 +518,8 @@ def _write(rows: list[CitizenRow], contacts: list[ContactRow], user, result: Res
 
     team_ids = dict(Team.objects.values_list("name", "pk"))
     staff_ids = dict(StaffMember.objects.values_list("user__username", "pk"))
-    group_ids = dict(TargetGroup.objects.values_list("code", "pk"))
+    groups = {g.code: g for g in TargetGroup.objects.all()}
+    group_ids = {code: g.pk for code, g in groups.items()}
     existing: dict[str, tuple] = {}
     for chunk in _chunks([r.cpr for r in rows], 5000):
         for pk, cpr, first, last, team, cw, version in Citizen.objects.filter(cpr__in=chunk).values_list(
@@ -543,19 +558,32 @@ def _write(rows: list[CitizenRow], contacts: list[ContactRow], user, result: Res
 
     # Enrolments: natural key (citizen, target group, start); a new group ends the open one.
     known_ids = [v[0] for v in existing.values()]
-    keys, open_enrolments = set(), {}
+    from citizens.services import SHORT_ABSENCE_GROUPS, closed_scheme_error
+
+    keys, open_enrolments = {}, {}
     for chunk in _chunks(known_ids, 5000):
         stored = Enrolment.objects.filter(citizen_id__in=chunk)
-        for pk, citizen_id, group_id, start, end in stored.values_list(
-            "pk", "citizen_id", "target_group_id", "start", "end"
+        for pk, citizen_id, group_id, start, end, short in stored.values_list(
+            "pk", "citizen_id", "target_group_id", "start", "end", "short_absence"
         ):
-            keys.add((citizen_id, group_id, start))
+            keys[(citizen_id, group_id, start)] = (pk, short)
             if end is None:
                 open_enrolments[citizen_id] = (pk, start)
-    to_create, to_end, conflicts = [], [], []
+    to_create, to_end, to_flag, conflicts = [], [], [], []
     for r in rows:
         citizen_id, group_id = ids[r.cpr], group_ids[r.target_group]
+        if r.short_absence and r.target_group not in SHORT_ABSENCE_GROUPS:
+            conflicts.append(RowError(r.row, "short_absence",
+                                      "Forventet fravær under 26 uger gælder kun sygedagpengemodtagere."))
+            continue
         if (citizen_id, group_id, r.start) in keys:
+            pk, short = keys[(citizen_id, group_id, r.start)]
+            if short != r.short_absence:
+                to_flag.append(Enrolment(pk=pk, short_absence=r.short_absence))
+            continue
+        closed = closed_scheme_error(groups[r.target_group], r.start)  # the same check as the UI and API
+        if closed:
+            conflicts.append(RowError(r.row, "target_group", closed))
             continue
         current = open_enrolments.get(citizen_id)
         if current is not None:
@@ -564,15 +592,19 @@ def _write(rows: list[CitizenRow], contacts: list[ContactRow], user, result: Res
                                           f"{current[1]:%d.%m.%Y} eller senere. Starten skal ligge efter."))
                 continue
             to_end.append(Enrolment(pk=current[0], end=r.start - timedelta(days=1)))
-        to_create.append(Enrolment(citizen_id=citizen_id, target_group_id=group_id, start=r.start))
+        to_create.append(Enrolment(citizen_id=citizen_id, target_group_id=group_id, start=r.start,
+                                   short_absence=r.short_absence))
     if conflicts:
         raise ImportRejected(conflicts)
     Enrolment.objects.bulk_update(to_end, ["end"], batch_size=2000)
+    Enrolment.objects.bulk_update(to_flag, ["short_absence"], batch_size=2000)
     Enrolment.objects.bulk_create(to_create, batch_size=2000)
     result.enrolments_created, result.enrolments_ended = len(to_create), len(to_end)
     contacted = _write_contacts(contacts, ids, known_ids, audits, user, result)
     AuditEvent.objects.bulk_create(audits, batch_size=2000)
+    flagged = Enrolment.objects.filter(pk__in=[e.pk for e in to_flag]).values_list("citizen_id", flat=True)
     touched = {c.pk for c in new} | {c.pk for c in changed} | {e.citizen_id for e in to_create} | contacted
+    touched |= set(flagged)
     return sorted(touched)
 
 

@@ -111,6 +111,14 @@ class Enrolment(models.Model):
         verbose_name=_("fritaget af"),
     )
     work_obligation = models.BooleanField(_("arbejdspligt"), default=False)
+    short_absence = models.BooleanField(
+        _("forventet fravær under 26 uger"),
+        default=False,
+        help_text=_(
+            "Sygemeldt med job: arbejdsgiver og medarbejder forventer begge fravær under 26 uger. "
+            "Så er der som udgangspunkt ingen kommunale opfølgningssamtaler (lov nr. 1750)."
+        ),
+    )
     next_due = models.DateField(_("næste frist"), null=True, blank=True)
     next_status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES, blank=True)
 
@@ -184,6 +192,8 @@ class Obligation(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
     performed_by = models.CharField(_("udføres af"), max_length=10)
     explanation = models.TextField(_("forklaring"))
+    # From a local rule set (lokalt serviceniveau) rather than a statutory one (lovkrav).
+    local = models.BooleanField(_("lokalt serviceniveau"), default=False)
 
     class Meta:
         ordering = ["latest", "rule", "number"]

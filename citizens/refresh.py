@@ -36,6 +36,8 @@ def enrolment_facts(enrolment: Enrolment, group_code: str) -> EnrolmentFacts:
         end=enrolment.end,
         exempt=enrolment.exempt,
         work_obligation=enrolment.work_obligation,
+        short_absence=enrolment.short_absence,
+        team=enrolment.citizen.team_id,
     )
 
 
@@ -91,7 +93,8 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
     scope = _citizen_filter(citizen_ids)
     # Lock the citizens (in id order, as every writer does) so that a contact saved meanwhile
     # cannot be lost between reading the contacts and writing the obligations.
-    list(Citizen.objects.select_for_update().filter(id__in=citizen_ids).order_by("id").values_list("id"))
+    locked = Citizen.objects.select_for_update().filter(id__in=citizen_ids).order_by("id")
+    teams = dict(locked.values_list("id", "team_id"))
     group_codes = dict(TargetGroup.objects.values_list("id", "code"))
     enrolments = [
         row
@@ -107,6 +110,7 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
             "work_obligation",
             "next_due",
             "next_status",
+            "short_absence",
         )
         if row[1] in wanted
     ]
@@ -125,14 +129,16 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
     new_obligations: list[Obligation] = []
     enrolment_rows: list[tuple] = []
     summary: dict[int, dict] = {cid: {"current": None, "next": None} for cid in citizen_ids}
-    for pk, citizen_id, group_id, start, end, exempt, work_obligation, old_due, old_status in enrolments:
+    for enr in enrolments:
+        pk, citizen_id, group_id, start, end, exempt, work_obligation, old_due, old_status, short = enr
         active = start <= on and (end is None or end >= on)
         due, status = None, ""
         if active or start > on:
             try:
                 results = evaluate(
                     book,
-                    EnrolmentFacts(group_codes[group_id], start, end, exempt, work_obligation),
+                    EnrolmentFacts(group_codes[group_id], start, end, exempt, work_obligation, short,
+                                   teams.get(citizen_id)),
                     contacts_by_citizen.get(citizen_id, ()),
                     on,
                 )
@@ -153,6 +159,7 @@ def _refresh_chunk(citizen_ids: list[int], on: date, book: RuleBook) -> None:
                     status=ob.status,
                     performed_by=ob.performed_by,
                     explanation=ob.explanation,
+                    local=ob.local,
                 )
                 for ob in results
                 if ob.status in OPEN_STATUSES

@@ -8,7 +8,10 @@ A scenario is a dict (usually read from JSON)::
      "contacts": [{"date": "2026-07-03", "kind": "jobsamtale", "channel": "fremmoede",
                    "performed_by": "kommune", "outcome": "held"}]}
 
-``rule_set`` is optional (None = the set in force on each obligation's deadline). Every
+``rule_set`` is optional (None = the set in force on each obligation's deadline).
+``local_rule_set`` (optional) names a local rule set (lokalt serviceniveau) to layer on top;
+without it only statutory rules apply. Every obligation carries ``"local": true|false``. Rules
+may be rolling (``cadence``); an enrolment may set ``short_absence`` (sick benefit). Every
 contact is offered to every enrolment; the engine counts only those within the enrolment's
 [start, end] (transfer policy). Optional ``bookings`` (planned talks: date, kind, channel,
 performed_by; future dates allowed) add ``booked_for``/``booked_late`` to each obligation
@@ -26,7 +29,9 @@ from citizens.obligations import ContactFacts, EnrolmentFacts, evaluate
 from planning.matching import BookingFacts, match_bookings  # pure; planned talks (issue 9)
 
 _TOP_FIELDS = {"on", "rule_set", "enrolments", "contacts", "description", "_comment", "bookings"}
+_TOP_FIELDS |= {"local_rule_set"}
 _ENROLMENT_FIELDS = {"target_group", "start", "end", "exempt", "work_obligation"}
+_ENROLMENT_FIELDS |= {"short_absence"}
 _CONTACT_FIELDS = {"date", "kind", "channel", "performed_by", "outcome", "id"}
 _BOOKING_FIELDS = {"date", "kind", "channel", "performed_by", "id"}
 
@@ -108,6 +113,7 @@ def _parse_enrolment(book: RuleBook, item: Any, path: str) -> EnrolmentFacts:
         end=end,
         exempt=_parse_bool(item, "exempt", path),
         work_obligation=_parse_bool(item, "work_obligation", path),
+        short_absence=_parse_bool(item, "short_absence", path),
     )
 
 
@@ -151,6 +157,18 @@ def parse_scenario(
     return on, rule_set, enrolments, contacts
 
 
+def parse_local_rule_set(book: RuleBook, data: Any) -> tuple[str, ...]:
+    """The layered local set named by ``local_rule_set`` (none when absent)."""
+    if not isinstance(data, dict) or data.get("local_rule_set") is None:
+        return ()
+    code = data["local_rule_set"]
+    if not isinstance(code, str) or not book.has_rule_set(code):
+        raise ScenarioError("local_rule_set", f"ukendt regelsæt {code!r}")
+    if book.rule_set(code).kind != "local":
+        raise ScenarioError("local_rule_set", f"regelsættet '{code}' er ikke et lokalt serviceniveau")
+    return (code,)
+
+
 def _parse_bookings(data: dict) -> list[BookingFacts]:
     """Planned talks (``bookings``): like contacts without an outcome; future dates allowed."""
     out = []
@@ -184,10 +202,11 @@ def _rule_channels(book: RuleBook, group: str):
 def run_scenario(book: RuleBook, data: Any) -> list[dict[str, Any]]:
     """Evaluate every enrolment of the scenario; a JSON-able list of obligations."""
     on, rule_set, enrolments, contacts = parse_scenario(book, data)
+    local_sets = parse_local_rule_set(book, data)
     bookings = _parse_bookings(data)
     rows: list[dict[str, Any]] = []
     for enrolment in enrolments:
-        obligations = evaluate(book, enrolment, contacts, on, rule_set=rule_set)
+        obligations = evaluate(book, enrolment, contacts, on, rule_set=rule_set, local_sets=local_sets)
         matches = match_bookings(obligations, bookings, _rule_channels(book, enrolment.target_group),
                                  start=enrolment.start, end=enrolment.end)
         for o, match in zip(obligations, matches, strict=True):
@@ -203,6 +222,7 @@ def run_scenario(book: RuleBook, data: Any) -> list[dict[str, Any]]:
                 "status": o.status,
                 "met_by": o.met_by.date.isoformat() if o.met_by is not None else None,
                 "explanation": o.explanation,
+                "local": o.local,
                 "booked_for": match.booked_for.date.isoformat() if match.booked_for else None,
                 "booked_late": match.booked_late.date.isoformat() if match.booked_late else None,
             })

@@ -59,6 +59,37 @@ def check_start(start: date, field: str = "start") -> None:
         )
 
 
+# Sick-benefit groups, where "forventet fravær under 26 uger" means something (lov nr. 1750).
+SHORT_ABSENCE_GROUPS = frozenset({"sygedagpenge", "sygedagpengeindsats"})
+
+
+def closed_scheme_error(target_group: TargetGroup, start: date) -> str | None:
+    """Why a *new* enrolment in this group from ``start`` is refused (a closed scheme), or None.
+
+    Ressourceforløb and revalidering close with lov nr. 1750, jobafklaring and the other pre-2027
+    groups on 1 January 2027 (``TargetGroup.closed_from``, editable data). Running courses go on.
+    """
+    closed_from = target_group.closed_from
+    if closed_from is None or start < closed_from:
+        return None
+    note = f" {target_group.closed_note}" if target_group.closed_note else ""
+    return (
+        f"Målgruppen '{target_group.name_da}' er lukket for nye forløb fra {closed_from:%d.%m.%Y}, "
+        f"så et nyt forløb kan ikke starte {start:%d.%m.%Y}.{note}"
+    )
+
+
+def check_enrolment_allowed(target_group: TargetGroup, start: date, short_absence: bool = False) -> None:
+    """The checks every new enrolment passes (UI, API and import): open scheme, sensible flag."""
+    message = closed_scheme_error(target_group, start)
+    if message:
+        raise ValidationError({"target_group": message})
+    if short_absence and target_group.code not in SHORT_ABSENCE_GROUPS:
+        raise ValidationError(
+            {"short_absence": "Forventet fravær under 26 uger gælder kun sygedagpengemodtagere."}
+        )
+
+
 def enrolment_active_on(citizen: Citizen, on: date | None = None) -> Enrolment | None:
     """The enrolment running on `on` (today): started, and not ended before it."""
     on = on or timezone.localdate()
@@ -149,9 +180,11 @@ def citizen_create(
     caseworker: StaffMember | None,
     target_group: TargetGroup,
     start: date,
+    short_absence: bool = False,
 ) -> Citizen:
     digits = normalise_cpr(cpr)
     check_start(start)
+    check_enrolment_allowed(target_group, start, short_absence)
     if caseworker is not None and caseworker.team_id != team.pk:
         raise ValidationError({"caseworker": "Sagsbehandleren hører ikke til det valgte team."})
     with transaction.atomic():
@@ -166,7 +199,9 @@ def citizen_create(
                 )
         except IntegrityError:  # created by someone else a moment ago
             raise ValidationError({"cpr": "Der findes allerede en borger med dette CPR-nummer."}) from None
-        Enrolment.objects.create(citizen=citizen, target_group=target_group, start=start)
+        Enrolment.objects.create(
+            citizen=citizen, target_group=target_group, start=start, short_absence=short_absence
+        )
         audit_log(
             user=user,
             citizen=citizen,
@@ -178,6 +213,7 @@ def citizen_create(
                     "team": team.name,
                     "target_group": target_group.code,
                     "start": start.isoformat(),
+                    "short_absence": short_absence,
                 }
             },
         )
@@ -212,9 +248,12 @@ def citizen_update(*, user, citizen: Citizen, version: int, **changes) -> Citize
     return citizen
 
 
-def enrolment_transfer(*, user, citizen: Citizen, target_group: TargetGroup, start: date) -> Enrolment:
+def enrolment_transfer(
+    *, user, citizen: Citizen, target_group: TargetGroup, start: date, short_absence: bool = False
+) -> Enrolment:
     """End the open enrolment the day before `start` and start a new one in another group."""
     check_start(start)
+    check_enrolment_allowed(target_group, start, short_absence)
     with transaction.atomic():
         _lock(citizen)
         current = citizen.enrolments.filter(end__isnull=True).order_by("-start").first()
@@ -227,18 +266,45 @@ def enrolment_transfer(*, user, citizen: Citizen, target_group: TargetGroup, sta
         if current is not None:
             current.end = start - timedelta(days=1)
             current.save(update_fields=["end"])
-        new = Enrolment.objects.create(citizen=citizen, target_group=target_group, start=start)
+        new = Enrolment.objects.create(
+            citizen=citizen, target_group=target_group, start=start, short_absence=short_absence
+        )
         audit_log(
             user=user,
             citizen=citizen,
             action=AuditEvent.Action.UPDATE,
             details={
                 "before": {"target_group": current.target_group.code if current else None},
-                "after": {"target_group": target_group.code, "start": start.isoformat()},
+                "after": {"target_group": target_group.code, "start": start.isoformat(),
+                          "short_absence": short_absence},
             },
         )
         refresh_citizens([citizen.pk])
     return new
+
+
+def enrolment_set_short_absence(*, user, enrolment: Enrolment, short_absence: bool) -> Enrolment:
+    """Record whether employer and employee expect the absence to last under 26 weeks."""
+    with transaction.atomic():
+        _lock(enrolment.citizen)
+        enrolment = Enrolment.objects.select_related("target_group", "citizen").get(pk=enrolment.pk)
+        if short_absence and enrolment.target_group.code not in SHORT_ABSENCE_GROUPS:
+            raise ValidationError(
+                {"short_absence": "Forventet fravær under 26 uger gælder kun sygedagpengemodtagere."}
+            )
+        if enrolment.short_absence != short_absence:
+            before = enrolment.short_absence
+            enrolment.short_absence = short_absence
+            enrolment.save(update_fields=["short_absence"])
+            audit_log(
+                user=user,
+                citizen=enrolment.citizen,
+                action=AuditEvent.Action.UPDATE,
+                details={"before": {"short_absence": before}, "after": {"short_absence": short_absence},
+                         "enrolment": enrolment.pk},
+            )
+            refresh_citizens([enrolment.citizen_id])
+    return enrolment
 
 
 def exemptable_group_codes(on: date) -> set[str]:

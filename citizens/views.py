@@ -33,7 +33,7 @@ from citizens.forms import (
     TransferForm,
 )
 from citizens.models import AuditEvent, Citizen
-from citizens.obligations import evaluate
+from citizens.obligations import SHORT_ABSENCE_NOTE, evaluate
 from citizens.refresh import contact_facts, enrolment_facts
 from citizens.tables import WorklistTable
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
@@ -175,6 +175,7 @@ def citizen_detail(request, pk: int):
             caseworkers=selectors.caseworkers_visible_to(request.user).filter(team=citizen.team)
         ),
         "exemption": services.exemption_usage_for_display(today),
+        "short_absence_note": SHORT_ABSENCE_NOTE,
         "edit_form": CitizenEditForm(
             initial={
                 "version": citizen.version,

@@ -10,7 +10,8 @@ shares (facts, contacts) is run through the obligation engine once.
 Policies (stated so the figures can be checked):
 
 1. **What counts.** An obligation of the rule set (what-if mode when ``rule_set`` is given, else
-   the set in force on each deadline), evaluated on the horizon's last day with the contacts held
+   the set in force on each deadline; ``project=True``: rolling rules assume each talk is held on
+   its deadline), evaluated on the horizon's last day with the contacts held
    up to the forecast date ``on``. Left out: obligations already **met** by ``on`` (talks already
    held count), performed by the a-kasse (``not_municipal``), waived under the 25 % exemption,
    and those whose deadline is before ``on`` (past deadlines are the worklist's business).

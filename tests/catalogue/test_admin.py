@@ -32,6 +32,8 @@ def rule_post_data(rule: ContactRule, **changes) -> dict:
         "window_to_months": rule.window_to_months or "",
         "first_deadline_days": rule.first_deadline_days or "",
         "recurring_every_months": rule.recurring_every_months or "",
+        "cadence": rule.cadence,
+        "applies_when": rule.applies_when,
         "performed_by": rule.performed_by,
         "channels": rule.channels,
         "quota_pct": rule.quota_pct,
@@ -117,3 +119,29 @@ def test_status_is_not_editable_in_the_form(client, ada):
     rs = RuleSet.objects.get(code="reform-2026")
     response = client_for(client, ada).get(f"/admin/catalogue/ruleset/{rs.pk}/change/")
     assert 'name="status"' not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_picks_rolling_semantics_and_sees_contradictions(client, ada):
+    """Issue 11: the admin chooses how a rule counts; a rolling rule needs one contact at a time."""
+    rule = ContactRule.objects.get(rule_set__code="lab-2027", code="jobhjaelp.kontakt-hver-12-mdr")
+    assert rule.cadence == "rolling"  # shipped by the data migration
+    response = client_for(client, ada).post(
+        f"/admin/catalogue/contactrule/{rule.pk}/change/", rule_post_data(rule, count=2)
+    )
+    assert response.status_code == 200
+    assert "en rullende regel gælder én kontakt ad gangen" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.count == 1
+
+
+@pytest.mark.django_db
+def test_shipped_local_set_is_active_illustrative_and_provisional():
+    local = RuleSet.objects.get(code="lokal-jobparat-3-mdr")
+    assert (local.kind, local.status) == ("local", "active")
+    assert local.illustrative and local.provisional
+    assert set(local.rules.values_list("cadence", flat=True)) == {"rolling"}
+    yearly = ContactRule.objects.filter(recurring_every_months=12)
+    assert yearly and set(yearly.values_list("cadence", flat=True)) == {"rolling"}
+    assert RuleSet.objects.get(code="lab-2027").transition == "window_start"
+    assert TargetGroup.objects.get(code="ressourceforloeb").closed_from == date(2026, 2, 1)

@@ -100,3 +100,22 @@ def test_compare_page_with_chosen_sets_and_unknown_set(client, ada):
     assert "målgruppen <strong>Jobsøgningsindsats</strong>" in response.content.decode()
     bad = c.get(reverse("catalogue:compare"), {"left": "findes-ikke", "right": "lab-2027"})
     assert bad.status_code == 400
+
+
+def test_rolling_and_fixed_semantics_are_shown_and_differ(book):
+    """Issue 11: the admin picks the semantics per rule and the side-by-side diff shows it."""
+    rolling = next(r for r in book.rule_set("lab-2027").rules if r.code == "jobhjaelp.kontakt-hver-12-mdr")
+    assert display(rolling, "cadence") == "Rullende: højst N måneder mellem to kontakter"
+    assert display(rolling, "recurring_every_months") == "senest 12 måneder efter seneste kontakt"
+    fixed = replace(rolling, cadence="fixed")
+    assert display(fixed, "cadence") == "Faste perioder fra start"
+    (diff,) = diff_rules((fixed,), (rolling,))
+    assert diff.status == "changed"
+    assert [f.name for f in diff.fields if f.changed] == ["cadence"]
+    assert [f.left for f in diff.fields if f.name == "recurring_every_months"] == ["hver 12. måned"]
+
+
+def test_sick_benefit_scope_is_shown(book):
+    rule = next(r for r in book.rule_set("reform-2026").rules
+                if r.code == "sygedagpenge.opfoelgningssamtale-0-6-mdr")
+    assert display(rule, "applies_when") == "Ikke ved forventet fravær under 26 uger"

@@ -88,19 +88,43 @@ def test_lab_2027_rules_are_all_provisional(book):
 
 
 def test_first_talk_rules_are_in_person_for_everyone(book):
-    """A.2 / B §1.3: 'the first talk in person ... for 100 %', never exempted."""
+    """A.2 / B §1.3: 'the first talk in person ... for 100 %', never exempted by the municipality.
+    The a-kasse's first dagpenge talk is one of its 2 talks under the a-kasse's 75 % rule."""
     firsts = [r for rs in book.rule_sets for r in rs.rules if r.first_deadline_days is not None]
     assert firsts
     for r in firsts:
-        assert r.count == 1 and r.quota_pct == 100 and not r.exemptable
+        assert r.count == 1
+        if r.kind == "jobsamtale":  # sick-benefit follow-up talks may all be digital (B §1.3)
+            assert r.channels == ("fremmoede",)
+        if r.performed_by == "kommune":
+            assert r.quota_pct == 100 and not r.exemptable
+
+
+def test_first_talk_stays_in_person_after_the_reform(book):
+    """Issue 11: every group whose first talk is in person under lab-2024 (dagpenge included)
+    keeps an in-person first talk under reform-2026 and lab-2027 (no source says otherwise)."""
+    old = {r.target_group for r in book.rule_set("lab-2024").rules
+           if r.first_deadline_days is not None and r.channels == ("fremmoede",)}
+    assert "dagpenge" in old and "kh-aktivitetsparat" in old
+    for code in ("reform-2026", "lab-2027"):
+        for group in old:
+            firsts = [r for r in book.rules_for(code, group) if r.first_deadline_days is not None]
+            assert firsts and all(r.channels == ("fremmoede",) for r in firsts), (code, group)
 
 
 def test_jobhjaelp_one_contact_a_year_by_phone(book):
-    """Seed document: furthest from the labour market, 1 contact a year, e.g. by phone."""
-    (rule,) = book.rules_for("lab-2027", "jobhjaelp")
+    """Seed document: furthest from the labour market, 1 contact a year, e.g. by phone; read as
+    at most 12 months between two contacts (rolling)."""
+    (rule,) = [r for r in book.rules_for("lab-2027", "jobhjaelp") if r.kind == "kontakt"]
     assert (rule.count, rule.recurring_every_months, rule.window_to_months) == (1, 12, None)
+    assert rule.mode == "rolling"
     assert "telefon" in rule.channels and rule.provisional
     assert "Kalundborg" in rule.legal_reference
+
+
+def test_shipped_yearly_rules_are_rolling(book):
+    yearly = [r for rs in book.rule_sets for r in rs.rules if r.recurring_every_months == 12]
+    assert yearly and all(r.mode == "rolling" for r in yearly)
 
 
 @pytest.mark.parametrize("on, expected", [

@@ -71,3 +71,31 @@ def test_unknown_target_group_exits_2(tmp_path, capsys):
     err = run_failing(tmp_path, capsys, json.dumps(bad)).err
     assert "enrolments[0].target_group" in err
     assert "ukendt målgruppe" in err
+
+
+@pytest.mark.django_db
+def test_local_rule_set_layers_one_and_every_obligation_says_local(tmp_path, capsys):
+    scenario = {"on": "2027-03-01", "local_rule_set": "lokal-jobparat-3-mdr",
+                "enrolments": [{"target_group": "kh-jobparat", "start": "2026-07-01"}]}
+    rows = json.loads(run(tmp_path, capsys, json.dumps(scenario)).out)
+    assert {type(r["local"]) for r in rows} == {bool}
+    assert [(r["rule"], r["latest"]) for r in rows if r["local"]] == [
+        ("kh-jobparat.lokal-jobsamtale-hver-3-mdr", "2027-04-01")]
+    assert any(not r["local"] for r in rows)
+
+
+@pytest.mark.django_db
+def test_rolling_rule_in_the_scenarios_rule_set(tmp_path, capsys):
+    scenario = {"on": "2028-08-01", "rule_set": "lab-2027",
+                "enrolments": [{"target_group": "jobhjaelp", "start": "2027-02-01"}],
+                "contacts": [{"date": "2027-04-15", "kind": "kontakt", "channel": "telefon"}]}
+    rows = json.loads(run(tmp_path, capsys, json.dumps(scenario)).out)
+    last = [r for r in rows if r["rule"] == "jobhjaelp.kontakt-hver-12-mdr"][-1]
+    assert (last["latest"], last["status"], last["local"]) == ("2028-04-15", "overdue", False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["findes-ikke", "reform-2026", 3])
+def test_bad_local_rule_set_exits_2_naming_the_field(tmp_path, capsys, value):
+    err = run_failing(tmp_path, capsys, json.dumps({**EXAMPLE, "local_rule_set": value})).err
+    assert "'local_rule_set'" in err

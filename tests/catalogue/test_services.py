@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from catalogue import services
 from catalogue.models import ContactRule, RuleSet, TargetGroup
 from catalogue.selectors import current_rulebook
-from citizens.models import Citizen, Enrolment
+from citizens.models import Citizen, Enrolment, Obligation
 from jobcenter.models import Team
 
 
@@ -166,4 +166,9 @@ def test_retiring_a_set_refreshes_stored_obligations(citizen_in_kh_jobparat, ada
         services.rule_set_retire(rule_set=RuleSet.objects.get(code="reform-2026"), user=ada.user)
     assert current_rulebook().in_force(date(2026, 7, 2)) is None
     citizen_in_kh_jobparat.refresh_from_db()
-    assert citizen_in_kh_jobparat.next_due is None
+    # No statutory obligation is left; only the local service level (layered on lab-2027 from
+    # 1.1.2027: a talk within 3 months of month 6) remains.
+    stored = Obligation.objects.filter(enrolment__citizen=citizen_in_kh_jobparat)
+    assert not stored.filter(local=False).exists()
+    assert [o.latest for o in stored] == [date(2027, 4, 1)]
+    assert citizen_in_kh_jobparat.next_due == date(2027, 4, 1)

@@ -113,13 +113,13 @@ CASES = [
         D(2026, 10, 15),
         [talk(D(2026, 7, 10), by="a-kasse"), talk(D(2026, 10, 2), "video")],
         [
-            ("reform-2026", "akasse-jobsamtaler", 1, D(2026, 9, 30), "met"),
-            ("reform-2026", "akasse-jobsamtaler", 2, D(2026, 9, 30), "not_municipal"),
+            ("reform-2026", "akasse-foerste-jobsamtale", 1, D(2026, 7, 15), "met"),
+            ("reform-2026", "akasse-jobsamtaler", 1, D(2026, 9, 30), "not_municipal"),
             ("reform-2026", "jobsamtaler-3-6-mdr", 1, D(2026, 12, 31), "met"),
             ("reform-2026", "jobsamtaler-3-6-mdr", 2, D(2026, 12, 31), "open"),
             ("reform-2026", "16-maaneders-samtale", 1, D(2027, 10, 31), "open"),
         ],
-        id="lov 1750 dagpenge: a-kasse 2 in months 0-3, kommune 2 in months 3-6, 16-month talk",
+        id="lov 1750 dagpenge: a-kasse 2 in months 0-3 (1st in person), kommune 2 in 3-6, 16-month talk",
     ),
     pytest.param(
         "dagpenge",
@@ -128,8 +128,8 @@ CASES = [
         D(2026, 10, 15),
         [talk(D(2026, 7, 10))],
         [
+            ("reform-2026", "akasse-foerste-jobsamtale", 1, D(2026, 7, 15), "not_municipal"),
             ("reform-2026", "akasse-jobsamtaler", 1, D(2026, 9, 30), "not_municipal"),
-            ("reform-2026", "akasse-jobsamtaler", 2, D(2026, 9, 30), "not_municipal"),
             ("reform-2026", "jobsamtaler-3-6-mdr", 1, D(2026, 12, 31), "open"),
             ("reform-2026", "jobsamtaler-3-6-mdr", 2, D(2026, 12, 31), "open"),
             ("reform-2026", "16-maaneders-samtale", 1, D(2027, 10, 31), "open"),
@@ -141,12 +141,14 @@ CASES = [
         D(2027, 1, 15),
         None,
         D(2028, 2, 1),
-        [talk(D(2027, 6, 1), "telefon", kind="jobsamtale")],
+        [talk(D(2027, 1, 20)), talk(D(2027, 6, 1), "telefon", kind="jobsamtale")],
         [
-            ("lab-2027", "kontakt-hver-12-mdr", 1, D(2028, 1, 14), "met"),
-            ("lab-2027", "kontakt-hver-12-mdr", 1, D(2029, 1, 14), "open"),
+            ("lab-2027", "foerste-jobsamtale", 1, D(2027, 1, 22), "met"),
+            ("lab-2027", "kontakt-hver-12-mdr", 1, D(2028, 1, 15), "met"),
+            ("lab-2027", "kontakt-hver-12-mdr", 1, D(2028, 1, 20), "met"),
+            ("lab-2027", "kontakt-hver-12-mdr", 1, D(2028, 6, 1), "open"),
         ],
-        id="seed: jobhjaelp owes 1 contact a year and a phone call counts",
+        id="seed: jobhjaelp owes 1 contact a year (rolling: 12 months after the last); a phone call counts",
     ),
     pytest.param(
         "kh-aktivitetsparat",
@@ -155,8 +157,8 @@ CASES = [
         D(2028, 2, 1),
         [],
         [
-            ("lab-2027", "kontakt-hver-12-mdr", 1, D(2028, 1, 14), "overdue"),
-            ("lab-2027", "kontakt-hver-12-mdr", 1, D(2029, 1, 14), "open"),
+            ("lab-2027", "foerste-jobsamtale", 1, D(2027, 1, 22), "overdue"),
+            ("lab-2027", "kontakt-hver-12-mdr", 1, D(2028, 1, 15), "overdue"),
         ],
         id="B §1.2 mapping: aktivitetsparat kh under lab-2027 uses jobhjaelp's rule",
     ),
@@ -171,8 +173,10 @@ CASES = [
             ("reform-2026", "jobsamtaler-0-6-mdr", 1, D(2026, 10, 31), "met"),
             ("reform-2026", "jobsamtaler-0-6-mdr", 2, D(2026, 10, 31), "overdue"),
             ("reform-2026", "jobsamtaler-0-6-mdr", 3, D(2026, 10, 31), "overdue"),
+            ("lokal-jobparat-3-mdr", "lokal-jobsamtale-hver-3-mdr", 1, D(2027, 2, 1), "open"),
         ],
-        id="policy 1 rule-set change: each obligation governed by the set in force on its deadline",
+        id="policy 1 rule-set change: each obligation governed by the set in force on its deadline "
+           "(and the local layer on top)",
     ),
     pytest.param(
         "foertidspension",
@@ -283,12 +287,24 @@ def test_enrolment_end_drops_obligations_starting_after_it():
     """Policy 6: a dagpenge recipient who leaves in month 2 owes no months 3-6 or 16-month talk."""
     enrolment = EnrolmentFacts("dagpenge", D(2026, 7, 1), end=D(2026, 8, 31))
     obs = evaluate(BOOK, enrolment, [], D(2026, 12, 1), rule_set="reform-2026")
-    assert obs == []
+    assert [o.rule for o in obs] == ["dagpenge.akasse-foerste-jobsamtale"]  # owed in month 1
 
 
-def test_recurring_stops_at_enrolment_end():
+def test_rolling_stops_at_enrolment_end():
+    """Policy 6 with the rolling yearly rule: the next contact, due after the end, is not owed."""
     enrolment = EnrolmentFacts("jobhjaelp", D(2027, 1, 1), end=D(2028, 6, 30))
     obs = evaluate(BOOK, enrolment, [talk(D(2028, 3, 1), "telefon")], D(2030, 1, 1))
+    yearly = [o for o in obs if o.rule == "jobhjaelp.kontakt-hver-12-mdr"]
+    assert [(o.earliest, o.latest, o.status, o.late) for o in yearly] == [
+        (D(2027, 1, 1), D(2028, 1, 1), "met", True),  # held 2 months late; due 01.03.2029 is after the end
+    ]
+
+
+def test_fixed_periods_stop_at_enrolment_end():
+    """Policy 5: a rule with fixed periods (the admin's other choice) stops at the enrolment end."""
+    book = _one_rule_book(recurring_every_months=12, cadence="fixed")
+    enrolment = EnrolmentFacts("g", D(2027, 1, 1), end=D(2028, 6, 30))
+    obs = evaluate(book, enrolment, [talk(D(2028, 3, 1), "telefon")], D(2030, 1, 1), rule_set="s")
     assert [(o.earliest, o.latest, o.status) for o in obs] == [
         (D(2027, 1, 1), D(2027, 12, 31), "overdue"),
         (D(2028, 1, 1), D(2028, 12, 31), "met"),

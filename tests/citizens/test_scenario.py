@@ -35,6 +35,7 @@ def test_runs_the_brief_example_and_is_json_able():
         "status": "met",
         "met_by": "2026-07-03",
         "explanation": rows[0]["explanation"],
+        "local": False,
         "booked_for": None,  # no bookings in the scenario (planning/matching.py)
         "booked_late": None,
     }
@@ -116,3 +117,45 @@ def test_errors_name_the_field(data, field, fragment):
 def test_not_a_dict():
     with pytest.raises(ScenarioError):
         run_scenario(BOOK, ["on"])
+
+
+def test_local_rule_set_is_layered_only_when_named():
+    """rules_check contract (issue 11): "local_rule_set" layers one; obligations carry "local"."""
+    data = {"on": "2027-03-01", "enrolments": [{"target_group": "kh-jobparat", "start": "2026-07-01"}]}
+    plain = run_scenario(BOOK, copy.deepcopy(data))
+    assert plain and not any(r["local"] for r in plain)
+    layered = run_scenario(BOOK, {**data, "local_rule_set": "lokal-jobparat-3-mdr"})
+    local = [r for r in layered if r["local"]]
+    assert [(r["rule_set"], r["latest"]) for r in local] == [("lokal-jobparat-3-mdr", "2027-04-01")]
+    assert [r for r in layered if not r["local"]] == plain  # never hides a statutory obligation
+    assert set(layered[0]) == set(plain[0])  # same shape
+
+
+@pytest.mark.parametrize("value, message", [
+    ("findes-ikke", "ukendt regelsæt"),
+    (7, "ukendt regelsæt"),
+    ("lab-2027", "ikke et lokalt serviceniveau"),
+])
+def test_bad_local_rule_set_names_the_field(value, message):
+    data = {**copy.deepcopy(BASE), "local_rule_set": value}
+    with pytest.raises(ScenarioError) as exc:
+        run_scenario(BOOK, data)
+    assert exc.value.field == "local_rule_set" and message in exc.value.message
+
+
+def test_rolling_rules_in_a_scenario():
+    data = {"on": "2028-08-01", "rule_set": "lab-2027",
+            "enrolments": [{"target_group": "jobhjaelp", "start": "2027-02-01"}],
+            "contacts": [{"date": "2027-04-15", "kind": "kontakt", "channel": "telefon"}]}
+    rows = [r for r in run_scenario(BOOK, data) if r["rule"] == "jobhjaelp.kontakt-hver-12-mdr"]
+    assert [(r["latest"], r["status"]) for r in rows] == [("2028-02-01", "met"), ("2028-04-15", "overdue")]
+    assert "senest 12 måneder efter seneste kontakt (15.04.2027)" in rows[-1]["explanation"]
+
+
+def test_short_absence_flag_in_a_scenario():
+    data = {"on": "2026-08-01", "enrolments": [
+        {"target_group": "sygedagpenge", "start": "2026-07-06", "short_absence": True}]}
+    assert run_scenario(BOOK, data) == []
+    with pytest.raises(ScenarioError) as exc:
+        run_scenario(BOOK, {**data, "enrolments": [{**data["enrolments"][0], "short_absence": "ja"}]})
+    assert exc.value.field == "enrolments[0].short_absence"
