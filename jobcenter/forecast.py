@@ -79,6 +79,7 @@ class Cohort:
     team: int | None = None
     caseworker: int | None = None
     contacts: tuple[ContactFacts, ...] = ()  # held before ``on``, no ids (so alike cohorts merge)
+    short_absence: bool = False
 
 
 @dataclass(frozen=True)
@@ -477,9 +478,11 @@ def forecast(
             row_o[i] += n * (before - p)
             before = p
 
+    by_team = _team_sensitive(book, local_sets)
     by_facts: dict[tuple, list[Cohort]] = defaultdict(list)
     for c in all_cohorts:
-        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation)
+        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence,
+                               c.team if by_team else None)
         by_facts[(facts, c.contacts)].append(c)
     for (facts, contacts), group_cohorts in by_facts.items():
         profile = prof.profile(facts, contacts, on, horizon_end)
@@ -505,7 +508,8 @@ def forecast(
         i = max(0, (c.start.year - months[0].year) * 12 + c.start.month - months[0].month)
         if i >= len(months):
             continue
-        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation)
+        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence,
+                               c.team if by_team else None)
         key = (c.team, c.caseworker, c.target_group)
         result._row("contacts", key)
         result._row("hours", key)
@@ -520,10 +524,10 @@ def forecast(
             if not n:
                 continue
             start = on if i == 0 and on > months[0] else months[i]
-            facts = EnrolmentFacts(group, start)
-            profile = prof.profile(facts, (), start, horizon_end)
             presence = prof.presence(group, start, None, start)
             for team, share in shares.items():
+                profile = prof.profile(EnrolmentFacts(group, start, team=team if by_team else None), (),
+                                       start, horizon_end)
                 key = (team, None, group)
                 result._row("contacts", key)
                 result._row("hours", key)
@@ -558,6 +562,15 @@ def forecast(
 
 
 IN_FORCE = "i-kraft"
+
+
+def _team_sensitive(book: RuleBook, local_sets: tuple[str, ...] | None) -> bool:
+    """Whether a layered local level is switched off for some team (then facts carry the team)."""
+    if local_sets is None:
+        layers = [rs for rs in book.rule_sets if rs.kind == "local" and rs.status == "active"]
+    else:
+        layers = [book.rule_set(code) for code in local_sets]
+    return any(rs.teams_off for rs in layers)
 
 
 def split_code(code: str | None) -> tuple[str | None, tuple[str, ...] | None]:
