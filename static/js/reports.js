@@ -42,5 +42,7 @@
       ] } });
     }
   }
+  var printButton = document.getElementById("print-briefing");
+  if (printButton) printButton.addEventListener("click", function () { window.print(); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
 })();
