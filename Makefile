@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run setup install migrate demo serve test lint check worker beat clean
 
+# `make run` and its steps are for a developer's machine: ask for DEBUG (settings fail closed).
+run setup migrate demo serve lint worker beat: export DEBUG ?= 1
+
 run: setup demo serve
 
 setup: install migrate

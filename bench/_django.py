@@ -7,6 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobcenter.settings")
+os.environ.setdefault("DEBUG", "1")  # benchmarks run on a developer's machine
 
 import django  # noqa: E402
 

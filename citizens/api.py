@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from catalogue.models import TargetGroup
 from citizens import selectors, services
+from citizens.audit import audit_citizens_shown
 from citizens.filters import WorklistFilter
 from citizens.models import STATUS_CHOICES, AuditEvent, Citizen, Contact, Enrolment, Obligation
 from jobcenter.api_base import (
@@ -238,6 +239,9 @@ class CitizenViewSet(
     def get_object(self) -> Citizen:
         return selectors.citizen_get_for(self.request.user, self.kwargs["pk"])
 
+    def list(self, request, *args, **kwargs):
+        return _audited_citizen_list(self, request, super().list(request, *args, **kwargs))
+
     @extend_schema(responses={200: CitizenSerializer, **ERRORS})
     def retrieve(self, request, pk=None):
         citizen = self.get_object()
@@ -293,6 +297,17 @@ class CitizenViewSet(
         return Response(selectors.citizen_indsigt(citizen))
 
 
+def _audited_citizen_list(view, request, response):
+    """A page of citizens is logged naming every citizen on it."""
+    rows = response.data.get("results", []) if isinstance(response.data, dict) else []
+    audit_citizens_shown(
+        user=request.user,
+        citizen_ids=[row["id"] for row in rows],
+        details={"api": view.basename, "rows": len(rows)},
+    )
+    return response
+
+
 class AuditedReadsMixin:
     """Every API read of citizen records lands in the audit log, as a page view does in the UI:
     one VIEW per citizen for a detail or a list filtered to one citizen, else one EXPORT."""
@@ -311,22 +326,24 @@ class AuditedReadsMixin:
         return Response(self.get_serializer(obj).data)
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
         citizen = _int_param(request, "citizen")
-        rows = len(response.data.get("results", [])) if isinstance(response.data, dict) else 0
+        if citizen:
+            # The access check comes before any audit entry: unknown or another team's citizen is 404.
+            selectors.citizen_get_for(request.user, citizen)
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", []) if isinstance(response.data, dict) else []
         if citizen:
             services.audit_log(
                 user=request.user,
                 citizen_id=citizen,
                 action=AuditEvent.Action.VIEW,
-                details={"api": self.basename, "rows": rows},
+                details={"api": self.basename, "rows": len(rows)},
             )
-        elif rows:
-            services.audit_log(
+        else:
+            audit_citizens_shown(
                 user=request.user,
-                citizen=None,
-                action=AuditEvent.Action.EXPORT,
-                details={"api": self.basename, "rows": rows},
+                citizen_ids=[row["citizen"] for row in rows],
+                details={"api": self.basename, "rows": len(rows)},
             )
         return response
 
@@ -462,7 +479,7 @@ class WorklistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: CitizenSerializer(many=True), **ERRORS},
     )
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return _audited_citizen_list(self, request, super().list(request, *args, **kwargs))
 
 
 @extend_schema(tags=["audit"])

@@ -177,15 +177,25 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, dict[str, object]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, None)
-    if header is None:
-        raise ValueError("Filen er tom.")
-    names = [h.strip().lower() for h in header]
-    yield 1, {"__header__": names}
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        yield number, {"__values__": values, **dict(zip(names, values, strict=False))}
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValueError(f"Linje {line}: filen indeholder et NUL-tegn (\\x00), som ikke kan gemmes.")
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise ValueError("Filen er tom.")
+        names = [h.strip().lower() for h in header]
+        yield 1, {"__header__": names}
+        for number, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            yield number, {"__values__": values, **dict(zip(names, values, strict=False))}
+    except csv.Error as exc:  # e.g. a field over csv.field_size_limit() (131,072 characters)
+        limit = f"{csv.field_size_limit():,}".replace(",", ".")
+        raise ValueError(
+            f"Linje {reader.line_num}: filen kan ikke læses som CSV (et felt er længere end {limit} tegn, "
+            "eller et anførselstegn mangler)."
+        ) from exc
 
 
 def _read_xlsx(data: bytes) -> Iterator[tuple[int, dict[str, object]]]:

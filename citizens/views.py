@@ -21,6 +21,7 @@ from django_tables2.export import TableExport
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
 from citizens import importer, selectors, services
+from citizens.audit import audit_citizens_shown
 from citizens.filters import WorklistFilter
 from citizens.forms import (
     AssignForm,
@@ -36,6 +37,7 @@ from citizens.models import AuditEvent, Citizen
 from citizens.obligations import SHORT_ABSENCE_NOTE, evaluate
 from citizens.refresh import contact_facts, enrolment_facts
 from citizens.tables import WorklistTable
+from jobcenter.hardening import bad_request_page, page_size
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
 from planning.selectors import with_booking
 
@@ -82,7 +84,17 @@ def worklist(request):
         )
         stamp = timezone.localdate().strftime("%Y%m%d")
         return TableExport(export_format, table).response(f"arbejdsliste-{stamp}.{export_format}")
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    try:
+        per_page = page_size(request.GET.get("per_page"), PAGE_SIZE)
+    except ValueError:
+        return bad_request_page(request, _("Antal pr. side skal være et helt tal fra 1 til 500."))
+    table.per_page_field = "_per_page_checked"  # the checked value above, not the raw parameter
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    audit_citizens_shown(
+        user=request.user,
+        citizen_ids=[row.record.pk for row in table.page.object_list],
+        details={"page": "worklist", "filters": request.GET.dict()},
+    )
     context = {"filter": filters, "table": table, "query": request.GET.urlencode()}
     if request.htmx and request.htmx.target == "worklist-results":
         return render(request, "citizens/_worklist_results.html", context)
@@ -126,6 +138,9 @@ def contact_create(request, pk: int):
                 )
             messages.success(request, message)
             return redirect("citizens:detail", pk=citizen.pk)
+    services.audit_log(
+        user=request.user, citizen=citizen, action=AuditEvent.Action.VIEW, details={"page": "contact"}
+    )
     template = "citizens/_contact_form.html" if request.htmx else "citizens/contact_form.html"
     status = 422 if request.method == "POST" and request.htmx else 200
     return render(request, template, {"form": form, "citizen": citizen, "source": source}, status=status)
@@ -212,14 +227,15 @@ def reveal_cpr(request, pk: int):
     cpr = f"{citizen.cpr[:6]}-{citizen.cpr[6:]}"
     if request.htmx:
         return HttpResponse(f'<span id="cpr-value" class="kp-cpr">{cpr}</span>')
-    messages.info(request, _("CPR-nummer: %(cpr)s") % {"cpr": cpr})
-    return redirect("citizens:detail", pk=pk)
+    # Never in a message: the messages framework may keep it in a cookie. A page of its own,
+    # not cached (NoStoreMiddleware).
+    return render(request, "citizens/cpr_revealed.html", {"citizen": citizen, "cpr": cpr})
 
 
-def _action(request, pk, form_class, title, apply, success_message, **form_kwargs):
+def _action(request, pk, form_class, title, apply, success_message, initial=None, **form_kwargs):
     """A citizen-page action: validate, call the service, report back next to the field."""
     citizen = selectors.citizen_get_for(request.user, pk)
-    form = form_class(request.POST or None, **form_kwargs)
+    form = form_class(request.POST or None, initial=initial(citizen) if initial else None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             apply(citizen, form.cleaned_data)
@@ -236,6 +252,14 @@ def _action(request, pk, form_class, title, apply, success_message, **form_kwarg
         else:
             messages.success(request, success_message)
             return redirect("citizens:detail", pk=citizen.pk)
+    # The form page shows the citizen's data: logged like the citizen page (the write itself is
+    # logged by the service).
+    services.audit_log(
+        user=request.user,
+        citizen=citizen,
+        action=AuditEvent.Action.VIEW,
+        details={"page": request.resolver_match.url_name},
+    )
     return render(
         request,
         "citizens/action_form.html",
@@ -292,7 +316,17 @@ def edit(request, pk: int):
             data.pop("cpr")  # unchanged (the form shows it masked)
         services.citizen_update(user=request.user, citizen=citizen, version=version, **data)
 
-    return _action(request, pk, CitizenEditForm, _("Ret borger"), apply, _("Borgeren er gemt."))
+    def initial(citizen):  # the page as served must save as it stands (masked CPR = unchanged)
+        return {
+            "version": citizen.version,
+            "first_name": citizen.first_name,
+            "last_name": citizen.last_name,
+            "cpr": citizen.masked_cpr,
+        }
+
+    return _action(
+        request, pk, CitizenEditForm, _("Ret borger"), apply, _("Borgeren er gemt."), initial=initial
+    )
 
 
 def create(request):

@@ -29,6 +29,7 @@ MESSAGES = {
     413: ("Forespørgslen er for stor.", "The request is too large."),
     415: ("Indholdstypen understøttes ikke. Brug application/json.", "Unsupported media type. Use JSON."),
     429: ("For mange forespørgsler. Vent lidt og prøv igen.", "Too many requests. Wait and retry."),
+    500: ("Der opstod en fejl på serveren. Prøv igen senere.", "Server error. Try again later."),
 }
 
 
@@ -79,7 +80,7 @@ def exception_handler(exc, context):
     if response is None:
         return None  # a real bug: a 500, logged by Django
     status = response.status_code
-    body = {"status": status, "message": message_for(status)}
+    body = {"status": status, "message": getattr(exc, "specific_message", None) or message_for(status)}
     if isinstance(exc, exceptions.ValidationError):
         body["fields"] = _fields_from(exc.detail)
     response.data = {"error": body}
@@ -118,6 +119,8 @@ class IsAdminOrReadOnly(permissions.BasePermission):
     message = "Kun administratorer kan ændre dette."
 
     def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False  # the API is closed to anonymous readers too
         return request.method in permissions.SAFE_METHODS or is_admin(request.user)
 
 
@@ -154,5 +157,8 @@ class WorklistPagination(pagination.PageNumberPagination):
     max_page_size = 500
 
 
-def json_error_response(status: int) -> JsonResponse:
-    return JsonResponse({"error": {"status": status, "message": message_for(status)}}, status=status)
+def json_error_response(status: int, fields: dict[str, list[str]] | None = None) -> JsonResponse:
+    body: dict = {"status": status, "message": message_for(status)}
+    if fields:
+        body["fields"] = fields
+    return JsonResponse({"error": body}, status=status)

@@ -23,4 +23,8 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(limit + 1) if limit else stream.read()
         if limit and len(body) > limit:
             raise PayloadTooLarge()
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            # json.loads recurses per nesting level: deeply nested input is refused, not a 500.
+            raise exceptions.ParseError("JSON er for dybt indlejret.") from None

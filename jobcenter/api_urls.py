@@ -4,9 +4,11 @@ The API authenticates itself (session or token), so its views are exempt from th
 LoginRequiredMiddleware, which would redirect a token client to the login page.
 """
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter
 
 from catalogue import api as catalogue_api
@@ -47,6 +49,29 @@ def _exempt_from_login_middleware(patterns):
     return patterns
 
 
+class JsonErrorsMixin:
+    """Refusals in the API's JSON error shape, not in the view's own format (YAML, HTML)."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    pass
+
+
+class SwaggerView(JsonErrorsMixin, SpectacularSwaggerSplitView):
+    """Swagger UI; its start-up script is a file of its own, so the CSP needs no inline script."""
+
+
+# The vendored Swagger UI bundle inserts one fixed <style> element; its hash (for the pinned
+# drf-spectacular-sidecar) is allowed on this page only. Nothing else inline is.
+SWAGGER_CSP = {"style-src": ["'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"]}
+
+
 def not_found(request, rest=""):
     """Any other path under /api/ answers in the API's error shape, not with an HTML page."""
     return json_error_response(404)
@@ -55,8 +80,8 @@ def not_found(request, rest=""):
 urlpatterns = _exempt_from_login_middleware(
     [
         path("v1/", include(router.urls)),
-        path("schema/", SpectacularAPIView.as_view(), name="schema"),
-        path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+        path("schema/", SchemaView.as_view(), name="schema"),
+        path("docs/", csp_update(SWAGGER_CSP)(SwaggerView.as_view(url_name="api:schema")), name="docs"),
         re_path(r"^(?P<rest>.*)$", not_found),
     ]
 )

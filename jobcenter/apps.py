@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class JobcenterConfig(AppConfig):
     name = "jobcenter"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from jobcenter import hardening, tokens  # noqa: F401 - connect their signal receivers

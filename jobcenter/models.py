@@ -142,3 +142,20 @@ class ForecastSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{', '.join(self.rule_sets)} {self.on:%d.%m.%Y} ({self.get_status_display()})"
+
+
+class ApiTokenUse(models.Model):
+    """When and from where an API token was last used (written at most once a minute)."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="use"
+    )
+    last_used_at = models.DateTimeField(_("senest brugt"))
+    last_used_from = models.GenericIPAddressField(_("senest brugt fra"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("brug af API-nøgle")
+        verbose_name_plural = _("brug af API-nøgler")
+
+    def __str__(self) -> str:
+        return f"{self.token_id[:8]}… {self.last_used_at:%d.%m.%Y %H:%M}"

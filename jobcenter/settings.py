@@ -5,6 +5,7 @@ project runs locally on a SQLite file with Celery tasks executed in-process (eag
 Production sets at least SECRET_KEY, DATABASE_URL, REDIS_URL and ALLOWED_HOSTS.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -27,11 +28,12 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# A deployment sets SECRET_KEY; without one we are on a developer's machine.
+# Fail closed: DEBUG only when asked for (DEBUG=1; `make run` and the tests ask), and without a
+# SECRET_KEY the project refuses to start unless in DEBUG, where a development key is used.
 _SECRET_KEY = os.environ.get("SECRET_KEY", "")
-DEBUG = env_bool("DEBUG", default=not _SECRET_KEY)
+DEBUG = env_bool("DEBUG", default=False)
 if not _SECRET_KEY and not DEBUG:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
+    raise RuntimeError("SECRET_KEY must be set (or DEBUG=1 on a developer's machine).")
 SECRET_KEY = _SECRET_KEY or "django-insecure-local-development-only-not-for-production-use"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
+    "mozilla_django_oidc",
     "jobcenter",
     "catalogue",
     "citizens",
@@ -64,12 +68,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jobcenter.hardening.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jobcenter.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "jobcenter.hardening.IdleTimeoutMiddleware",
+    "jobcenter.hardening.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -116,18 +124,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on over OpenID Connect (jobcenter/sso.py), on when OIDC_RP_CLIENT_ID is set; local
+# passwords stay on unless LOCAL_LOGIN=0. Every OIDC_* variable is described in the README.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+if not OIDC_ENABLED and not LOCAL_LOGIN:
+    raise RuntimeError("LOCAL_LOGIN=0 needs single sign-on (OIDC_RP_CLIENT_ID and the OIDC_* variables).")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+# {"<group id or name>": "caseworker" | "team_leader" | "admin"} and {"<group>": "<team name>"}, JSON.
+OIDC_ROLE_GROUPS = json.loads(os.environ.get("OIDC_ROLE_GROUPS", "{}"))
+OIDC_TEAM_GROUPS = json.loads(os.environ.get("OIDC_TEAM_GROUPS", "{}"))
+OIDC_LOGIN_LABEL = os.environ.get("OIDC_LOGIN_LABEL", "")
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["jobcenter.sso.KontaktplanOIDCBackend"] if OIDC_ENABLED else []),
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN else []),
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Repeated failed logins for one account are throttled (django-axes).
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per account (AXES_FAILURE_LIMIT) and per client address (AXES_ADDRESS_FAILURE_LIMIT, higher:
+# an office shares one NAT address), so one address cannot spray a password across accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_FAILURE_LIMIT = "jobcenter.hardening.axes_failure_limit"
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Behind N reverse proxies the client is the N-th address from the right of X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "jobcenter.hardening.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -197,7 +235,7 @@ FORECAST_SPLIT_THRESHOLD = int(os.environ.get("FORECAST_SPLIT_THRESHOLD", "20000
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated request gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "jobcenter.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -220,6 +258,7 @@ SPECTACULAR_SETTINGS = {
     "CPR-numre er maskerede; brug reveal-cpr (logges).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -264,7 +303,27 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day at most
+# Signed out after this many minutes without a request (jobcenter.hardening.IdleTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+# API tokens stop working this many days after they were issued (0: never).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+# Content-Security-Policy (django-csp): no inline code anywhere; scripts and styles come from
+# our own static files only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", *env_list("CSP_FORM_ACTION")],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citizens import selectors as citizen_selectors
+from jobcenter.hardening import allow_inline_styles_of
 from jobcenter.perms import is_team_leader_or_admin
 from planning import feeds, reports, selectors, services
 from planning.models import Booking, CalendarFeed, Room, Summons
@@ -187,7 +188,8 @@ def _summons_for(request, pk: int) -> Summons:
 def summons_detail(request, pk: int):
     """The issued letter, printable, with a link to its PDF."""
     summons = _summons_for(request, pk)
-    return render(request, "planning/summons.html", {"summons": summons})
+    response = render(request, "planning/summons.html", {"summons": summons})
+    return allow_inline_styles_of(response, summons.html)  # the letter's own <style>, shown in an iframe
 
 
 def summons_pdf(request, pk: int):

@@ -42,7 +42,5 @@
       ] } });
     }
   }
-  var printButton = document.getElementById("print-briefing");
-  if (printButton) printButton.addEventListener("click", function () { window.print(); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
 })();

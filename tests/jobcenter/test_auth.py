@@ -29,7 +29,7 @@ def test_wrong_password_gets_danish_error_that_does_not_say_which_part(client, a
 
 
 def test_repeated_failed_logins_lock_the_account(client, alice, settings):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.AXES_USERNAME_FAILURE_LIMIT):
         client.post("/login/", {"username": "alice", "password": "wrong"})
     locked = client.post("/login/", {"username": "alice", "password": "pw-alice"})
     assert locked.status_code == 429
