@@ -105,10 +105,9 @@ def _inputs(on: date) -> dict:
     """The flows, timing, team shares and exempt shares as they stood on ``on``; above
     ``FORECAST_EXACT_LIMIT`` running enrolments also the sample for held shares (policy 1a)."""
     book = current_rulebook()
-    plain = fi.plain_cohorts(on=on)
+    plain, flows = fi.caseload_and_flows(on)
     large = sum(c.n for c in plain) > getattr(settings, "FORECAST_EXACT_LIMIT", 50_000)
     team_shares, exempt_share = fi.shares_from_cohorts(plain, on)
-    flows = fi.flows_on(on)
     missing = set(flows.inflow.per_calendar_month) - set(team_shares)
     if missing:
         team_shares.update(fi.recent_team_shares(on, missing))
