@@ -282,6 +282,13 @@ class _Plan:
             return in_force and (self.gov is None or self.gov.set_on(latest) is not None), ""
         if self.gov is None:
             return True, ""
+        # Fast paths (statutory sets never overlap): wholly inside this set's validity, or a
+        # window that began after it ended / ends before it began.
+        valid_to = self.valid_to
+        if latest < self.valid_from or (valid_to is not None and earliest > valid_to):
+            return False, ""
+        if earliest >= self.valid_from and (valid_to is None or latest <= valid_to):
+            return True, ""
         code, note = self.gov.governing(earliest, latest, self.mode == "rolling")
         return code == self.set_code, note
 
