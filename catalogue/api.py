@@ -16,14 +16,21 @@ ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 413, 415, 429)}
 
 
 class CleanedModelSerializer(StrictModelSerializer):
-    """Runs the model's own validation (``full_clean``) and records the admin in the history."""
+    """Runs the model's own validation (``full_clean``) and records the admin in the history.
+    Rule data (groups, sets, rules) is written by its catalogue service instead (``write``)."""
+
+    write = None  # a service taking (instance, user): the one write path for rule data
 
     def _save(self, instance):
+        user = self.context["request"].user
         try:
+            if self.write is not None:
+                return type(self).write(instance, user)
             instance.full_clean()
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from None
-        instance._history_user = self.context["request"].user
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            raise serializers.ValidationError(detail) from None
+        instance._history_user = user
         instance.save()
         return instance
 
@@ -39,6 +46,7 @@ class CleanedModelSerializer(StrictModelSerializer):
 
 
 class TargetGroupSerializer(CleanedModelSerializer):
+    write = staticmethod(lambda group, user: services.target_group_save(group=group, user=user))
     maps_to = serializers.SlugRelatedField(
         slug_field="code", queryset=TargetGroup.objects.all(), allow_null=True, required=False
     )
@@ -50,6 +58,7 @@ class TargetGroupSerializer(CleanedModelSerializer):
 
 
 class RuleSetSerializer(CleanedModelSerializer):
+    write = staticmethod(lambda rule_set, user: services.rule_set_save(rule_set=rule_set, user=user))
     disabled_for_teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -62,6 +71,7 @@ class RuleSetSerializer(CleanedModelSerializer):
 class ContactRuleSerializer(CleanedModelSerializer):
     target_group = serializers.SlugRelatedField(slug_field="code", queryset=TargetGroup.objects.all())
     channels = serializers.ListField(child=serializers.CharField(max_length=20), max_length=10)
+    write = staticmethod(lambda rule, user: services.contact_rule_save(rule=rule, user=user))
 
     class Meta:
         model = ContactRule
@@ -69,20 +79,6 @@ class ContactRuleSerializer(CleanedModelSerializer):
                   "window_to_months", "first_deadline_days", "recurring_every_months", "cadence",
                   "applies_when", "performed_by", "channels", "quota_pct", "exemptable", "legal_reference",
                   "note", "provisional", "position"]
-
-    def validate_rule_set(self, rule_set):
-        if rule_set.status == RuleSet.Status.ACTIVE:
-            raise serializers.ValidationError(
-                "Et aktivt regelsæt ændres ikke direkte. Kopiér det som kladde og ret kladden."
-            )
-        return rule_set
-
-    def update(self, instance, validated_data):
-        if instance.rule_set.status == RuleSet.Status.ACTIVE:
-            raise serializers.ValidationError(
-                {"rule_set": ["Et aktivt regelsæt ændres ikke direkte. Kopiér det som kladde."]}
-            )
-        return super().update(instance, validated_data)
 
 
 class CostAssumptionSerializer(CleanedModelSerializer):
@@ -130,20 +126,11 @@ class TargetGroupViewSet(AdminWritableViewSet):
     queryset = TargetGroup.objects.select_related("maps_to")
     serializer_class = TargetGroupSerializer
 
-    def perform_update(self, serializer):
-        serializer.save()
-        services.schedule_obligation_refresh()  # the mapping to the 2027 groups may have changed
-
 
 @extend_schema(tags=["rules"])
 class RuleSetViewSet(AdminWritableViewSet):
     queryset = RuleSet.objects.all()
     serializer_class = RuleSetSerializer
-
-    def perform_update(self, serializer):
-        rule_set = serializer.save()
-        if rule_set.status == RuleSet.Status.ACTIVE:  # e.g. its validity changed
-            services.schedule_obligation_refresh()
 
     def _transition(self, request, apply):
         rule_set = self.get_object()
@@ -172,14 +159,6 @@ class RuleSetViewSet(AdminWritableViewSet):
 class ContactRuleViewSet(AdminWritableViewSet):
     queryset = ContactRule.objects.select_related("target_group", "rule_set")
     serializer_class = ContactRuleSerializer
-
-    def perform_create(self, serializer):
-        self.perform_update(serializer)
-
-    def perform_update(self, serializer):
-        rule = serializer.save()
-        if rule.rule_set.status == RuleSet.Status.ACTIVE:
-            services.schedule_obligation_refresh()
 
 
 @extend_schema(tags=["economy"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from catalogue.i18n import gettext
 from catalogue.rulebook import (
     APPLIES_WHEN_LABELS,
     CADENCE_LABELS,
@@ -18,22 +19,23 @@ from catalogue.rulebook import (
     RuleBook,
     RuleSetSpec,
     RuleSpec,
+    gettext_noop,
 )
 
-# (RuleSpec field, Danish label), in display order.
+# (RuleSpec field, Danish label), in display order; shown in the user's language.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("kind", "Kontaktform"),
-    ("count", "Antal"),
-    ("window", "Vindue"),
-    ("first_deadline_days", "Frist for første kontakt"),
-    ("cadence", "Opgørelse"),
-    ("recurring_every_months", "Gentages"),
-    ("applies_when", "Gælder for"),
-    ("performed_by", "Udføres af"),
-    ("channels", "Kanaler der tæller"),
-    ("quota_pct", "Kvote"),
-    ("exemptable", "Kan fritages (25 %)"),
-    ("legal_reference", "Lovhenvisning"),
+    ("kind", gettext_noop("Kontaktform")),
+    ("count", gettext_noop("Antal")),
+    ("window", gettext_noop("Vindue")),
+    ("first_deadline_days", gettext_noop("Frist for første kontakt")),
+    ("cadence", gettext_noop("Opgørelse")),
+    ("recurring_every_months", gettext_noop("Gentages")),
+    ("applies_when", gettext_noop("Gælder for")),
+    ("performed_by", gettext_noop("Udføres af")),
+    ("channels", gettext_noop("Kanaler der tæller")),
+    ("quota_pct", gettext_noop("Kvote")),
+    ("exemptable", gettext_noop("Kan fritages (25 %)")),
+    ("legal_reference", gettext_noop("Lovhenvisning")),
 )
 # A new legal basis alone does not make a rule "Ændret"; the cell is still marked.
 SUBSTANTIVE = frozenset(name for name, _label in FIELDS) - {"legal_reference"}
@@ -52,38 +54,41 @@ def _raw(rule: RuleSpec, name: str):
 
 
 def display(rule: RuleSpec | None, name: str) -> str:
-    """A field's value as Danish text ("—" when the rule or the value is absent)."""
+    """A field's value as text in the user's language ("—" when the rule or the value is absent)."""
     if rule is None:
         return "—"
     if name == "kind":
-        return KIND_LABELS.get(rule.kind, rule.kind)
+        return gettext(KIND_LABELS.get(rule.kind, rule.kind))
     if name == "count":
         return str(rule.count)
     if name == "window":
         if rule.window_to_months is None:
-            return f"fra {rule.window_from_months}. måned, uden slutning"
-        return f"{rule.window_from_months}–{rule.window_to_months} mdr."
+            return gettext("fra %(month)s. måned, uden slutning") % {"month": rule.window_from_months}
+        months = {"from": rule.window_from_months, "to": rule.window_to_months}
+        return gettext("%(from)s–%(to)s mdr.") % months
     if name == "first_deadline_days":
-        return "—" if rule.first_deadline_days is None else f"{rule.first_deadline_days} dage"
+        if rule.first_deadline_days is None:
+            return "—"
+        return gettext("%(days)s dage") % {"days": rule.first_deadline_days}
     if name == "cadence":
-        return CADENCE_LABELS.get(rule.mode, rule.mode)
+        return gettext(CADENCE_LABELS.get(rule.mode, rule.mode))
     if name == "applies_when":
-        return APPLIES_WHEN_LABELS.get(rule.applies_when, rule.applies_when)
+        return gettext(APPLIES_WHEN_LABELS.get(rule.applies_when, rule.applies_when))
     if name == "recurring_every_months":
         every = rule.recurring_every_months
         if every is None:
             return "—"
         if rule.mode == "rolling":
-            return f"senest {every} måneder efter seneste kontakt"
-        return "hver måned" if every == 1 else f"hver {every}. måned"
+            return gettext("senest %(n)s måneder efter seneste kontakt") % {"n": every}
+        return gettext("hver måned") if every == 1 else gettext("hver %(n)s. måned") % {"n": every}
     if name == "performed_by":
-        return PERFORMER_LABELS.get(rule.performed_by, rule.performed_by)
+        return gettext(PERFORMER_LABELS.get(rule.performed_by, rule.performed_by))
     if name == "channels":
-        return ", ".join(CHANNEL_LABELS.get(c, c) for c in rule.channels) or "—"
+        return ", ".join(gettext(CHANNEL_LABELS.get(c, c)) for c in rule.channels) or "—"
     if name == "quota_pct":
         return f"{rule.quota_pct} %"
     if name == "exemptable":
-        return "Ja" if rule.exemptable else "Nej"
+        return gettext("Ja") if rule.exemptable else gettext("Nej")
     if name == "legal_reference":
         return rule.legal_reference or "—"
     raise KeyError(name)
@@ -114,7 +119,7 @@ class RuleDiff:
     def label(self) -> str:
         rule = self.right or self.left
         assert rule is not None  # a diff row has at least one side
-        return f"{KIND_LABELS.get(rule.kind, rule.kind)}: {self.key}"
+        return f"{gettext(KIND_LABELS.get(rule.kind, rule.kind))}: {self.key}"
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,7 @@ def diff_rules(left: tuple[RuleSpec, ...], right: tuple[RuleSpec, ...]) -> tuple
         fields = tuple(
             FieldDiff(
                 name=name,
-                label=label,
+                label=gettext(label),
                 left=display(a, name),
                 right=display(b, name),
                 changed=a is not None and b is not None and _raw(a, name) != _raw(b, name),

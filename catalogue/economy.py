@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from catalogue.models import (
     CostAssumption,
@@ -81,8 +82,12 @@ def _label(row: CostAssumption) -> str:
     if row.channel:
         parts.append(row.get_channel_display())
     if row.target_group_id:
-        parts.append(row.target_group.name_da)
-    return f"{' · '.join(parts)}: {_number(row.value)} (gælder fra {row.valid_from:%d.%m.%Y})"
+        parts.append(str(row.target_group))
+    return gettext("%(what)s: %(value)s (gælder fra %(date)s)") % {
+        "what": " · ".join(str(p) for p in parts),
+        "value": _number(row.value),
+        "date": f"{row.valid_from:%d.%m.%Y}",
+    }
 
 
 BENEFIT_COSTS = {

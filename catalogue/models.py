@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from catalogue import rulebook
+from catalogue.labels import label_choices, target_group_name
 
 
 class TargetGroup(models.Model):
@@ -50,7 +51,7 @@ class TargetGroup(models.Model):
         verbose_name_plural = _("målgrupper")
 
     def __str__(self) -> str:
-        return self.name_da
+        return target_group_name(self.name_da, self.name_en)
 
 
 class RuleSet(models.Model):
@@ -162,7 +163,7 @@ class ContactRule(models.Model):
     target_group = models.ForeignKey(
         TargetGroup, on_delete=models.PROTECT, related_name="rules", verbose_name=_("målgruppe")
     )
-    kind = models.CharField(_("kontaktform"), max_length=30, choices=rulebook.KIND_LABELS)
+    kind = models.CharField(_("kontaktform"), max_length=30, choices=label_choices(rulebook.KIND_LABELS))
     count = models.PositiveSmallIntegerField(_("antal"), default=1)
     window_from_months = models.PositiveSmallIntegerField(_("vindue fra (måned)"), default=0)
     window_to_months = models.PositiveSmallIntegerField(_("vindue til (måned)"), null=True, blank=True)
@@ -184,7 +185,7 @@ class ContactRule(models.Model):
         _("gælder for"), max_length=20, choices=rulebook.APPLIES_WHEN_LABELS, default="always"
     )
     performed_by = models.CharField(
-        _("udføres af"), max_length=10, choices=rulebook.PERFORMER_LABELS, default="kommune"
+        _("udføres af"), max_length=10, choices=label_choices(rulebook.PERFORMER_LABELS), default="kommune"
     )
     channels = models.JSONField(_("kanaler der tæller"), default=list)
     quota_pct = models.PositiveSmallIntegerField(
@@ -243,10 +244,12 @@ class CostAssumption(models.Model):
         _("kontaktform"),
         max_length=30,
         blank=True,
-        choices=rulebook.KIND_LABELS,
+        choices=label_choices(rulebook.KIND_LABELS),
         help_text=_("Tom = alle kontaktformer."),
     )
-    channel = models.CharField(_("kanal"), max_length=20, blank=True, choices=rulebook.CHANNEL_LABELS)
+    channel = models.CharField(
+        _("kanal"), max_length=20, blank=True, choices=label_choices(rulebook.CHANNEL_LABELS)
+    )
     target_group = models.ForeignKey(
         TargetGroup,
         on_delete=models.PROTECT,

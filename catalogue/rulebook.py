@@ -22,6 +22,13 @@ from typing import Any
 
 # --- Vocabulary: stable codes (data, API, imports) and their Danish labels -----------------
 
+
+def gettext_noop(text: str) -> str:
+    """Marks a Danish label for ``makemessages``; it is translated where it is shown
+    (``catalogue.labels``), so this module stays free of Django."""
+    return text
+
+
 KINDS = ("jobsamtale", "opfoelgningssamtale", "kontakt")
 CHANNELS = ("fremmoede", "telefon", "video", "digital")
 PERFORMERS = ("kommune", "a-kasse")
@@ -42,42 +49,50 @@ APPLIES_WHEN = ("always", "short_absence", "not_short_absence")
 TRANSITIONS = ("deadline", "window_start", "restart")
 
 KIND_LABELS = {
-    "jobsamtale": "Jobsamtale",
-    "opfoelgningssamtale": "Opfølgningssamtale",
-    "kontakt": "Kontakt",
+    "jobsamtale": gettext_noop("Jobsamtale"),
+    "opfoelgningssamtale": gettext_noop("Opfølgningssamtale"),
+    "kontakt": gettext_noop("Kontakt"),
 }
 CHANNEL_LABELS = {
-    "fremmoede": "Fremmøde",
-    "telefon": "Telefon",
-    "video": "Video",
-    "digital": "Digital",
+    "fremmoede": gettext_noop("Fremmøde"),
+    "telefon": gettext_noop("Telefon"),
+    "video": gettext_noop("Video"),
+    "digital": gettext_noop("Digital"),
 }
-PERFORMER_LABELS = {"kommune": "Kommunen", "a-kasse": "A-kassen"}
-OUTCOME_LABELS = {"held": "Afholdt", "absent": "Udeblevet", "cancelled": "Aflyst"}
+PERFORMER_LABELS = {"kommune": gettext_noop("Kommunen"), "a-kasse": gettext_noop("A-kassen")}
+OUTCOME_LABELS = {
+    "held": gettext_noop("Afholdt"),
+    "absent": gettext_noop("Udeblevet"),
+    "cancelled": gettext_noop("Aflyst"),
+}
 STATUS_LABELS = {
-    "met": "Opfyldt",
-    "open": "Åben",
-    "due_soon": "Forfalder snart",
-    "overdue": "Overskredet",
-    "waived": "Fritaget",
-    "not_municipal": "A-kassens ansvar",
+    "met": gettext_noop("Opfyldt"),
+    "open": gettext_noop("Åben"),
+    "due_soon": gettext_noop("Forfalder snart"),
+    "overdue": gettext_noop("Overskredet"),
+    "waived": gettext_noop("Fritaget"),
+    "not_municipal": gettext_noop("A-kassens ansvar"),
 }
-RULE_SET_STATUS_LABELS = {"draft": "Kladde", "active": "Aktiv", "retired": "Udgået"}
-RULE_SET_KIND_LABELS = {"statutory": "Lovkrav", "local": "Lokalt serviceniveau"}
+RULE_SET_STATUS_LABELS = {
+    "draft": gettext_noop("Kladde"),
+    "active": gettext_noop("Aktiv"),
+    "retired": gettext_noop("Udgået"),
+}
+RULE_SET_KIND_LABELS = {"statutory": gettext_noop("Lovkrav"), "local": gettext_noop("Lokalt serviceniveau")}
 CADENCE_LABELS = {
-    "window": "Antal inden for et vindue",
-    "fixed": "Faste perioder fra start",
-    "rolling": "Rullende: højst N måneder mellem to kontakter",
+    "window": gettext_noop("Antal inden for et vindue"),
+    "fixed": gettext_noop("Faste perioder fra start"),
+    "rolling": gettext_noop("Rullende: højst N måneder mellem to kontakter"),
 }
 APPLIES_WHEN_LABELS = {
-    "always": "Alle i målgruppen",
-    "short_absence": "Kun ved forventet fravær under 26 uger",
-    "not_short_absence": "Ikke ved forventet fravær under 26 uger",
+    "always": gettext_noop("Alle i målgruppen"),
+    "short_absence": gettext_noop("Kun ved forventet fravær under 26 uger"),
+    "not_short_absence": gettext_noop("Ikke ved forventet fravær under 26 uger"),
 }
 TRANSITION_LABELS = {
-    "deadline": "Fristen afgør: reglerne i kraft på fristen gælder",
-    "window_start": "Påbegyndte vinduer afsluttes efter de hidtidige regler",
-    "restart": "Nyt forløb fra skæringsdatoen for borgere, der overgår til en ny målgruppe",
+    "deadline": gettext_noop("Fristen afgør: reglerne i kraft på fristen gælder"),
+    "window_start": gettext_noop("Påbegyndte vinduer afsluttes efter de hidtidige regler"),
+    "restart": gettext_noop("Nyt forløb fra skæringsdatoen for borgere, der overgår til en ny målgruppe"),
 }
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "rules.json"

@@ -1,16 +1,25 @@
-"""Writes to the catalogue: copy a rule set as a draft, activate or retire it, edit a rule.
+"""Every write to the rules: target groups, rule sets and contact rules, from the admin, the API
+and commands alike.
 
-Each write runs in one transaction, records who did it (django-simple-history) and, when it can
-change what citizens owe, refreshes the stored obligations after commit (Celery task).
+Each write runs in one transaction, is validated, records who did it (django-simple-history) and,
+when it can change what citizens owe, announces the target groups it touched after commit
+(``catalogue.signals.rules_changed``; the citizens app refreshes their stored obligations).
 Bad input raises ValidationError with Danish messages before anything is saved.
+
+The one rule for active sets: a rule of an active set may be edited, added or deleted (the
+change is in the history and takes effect at once), as long as the set still passes the
+activation checks afterwards; an active set is never deleted, it is retired.
 """
+
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from catalogue.models import ContactRule, RuleSet
+from catalogue.models import ContactRule, RuleSet, TargetGroup
 from catalogue.rulebook import RuleSpec, validate_rule
+from catalogue.signals import announce_rules_changed
 
 
 def contact_rule_spec(rule: ContactRule) -> RuleSpec:
@@ -37,16 +46,35 @@ def contact_rule_spec(rule: ContactRule) -> RuleSpec:
     )
 
 
-def schedule_obligation_refresh() -> None:
-    """Recompute all stored obligations once the current transaction has committed."""
-    from citizens.tasks import refresh_all_obligations
+def schedule_obligation_refresh(target_groups: Iterable[str] | None = None) -> None:
+    """Announce a rule change for these target groups (None: all) after commit."""
+    announce_rules_changed(target_groups)
 
-    transaction.on_commit(lambda: refresh_all_obligations.delay())
+
+def _groups_of(rule_set: RuleSet) -> set[str]:
+    return set(rule_set.rules.values_list("target_group__code", flat=True))
+
+
+def _is_active(rule_set: RuleSet | None) -> bool:
+    return rule_set is not None and rule_set.status == RuleSet.Status.ACTIVE
+
+
+def _check_still_valid(rule_set: RuleSet) -> None:
+    """An active set must pass the activation checks after every change (rolled back if not)."""
+    if _is_active(rule_set):
+        errors = rule_set_errors(rule_set)
+        if errors:
+            raise ValidationError(errors)
 
 
 def _save_as(obj, user, **kwargs) -> None:
     obj._history_user = user
     obj.save(**kwargs)
+
+
+def _delete_as(obj, user) -> None:
+    obj._history_user = user  # django-simple-history records who deleted it
+    obj.delete()
 
 
 def rule_set_errors(rule_set: RuleSet) -> list[str]:
@@ -96,7 +124,7 @@ def rule_set_activate(*, rule_set: RuleSet, user) -> None:
         raise ValidationError(errors)
     rule_set.status = RuleSet.Status.ACTIVE
     _save_as(rule_set, user, update_fields=["status"])
-    schedule_obligation_refresh()
+    announce_rules_changed(_groups_of(rule_set))
 
 
 @transaction.atomic
@@ -109,7 +137,7 @@ def rule_set_retire(*, rule_set: RuleSet, user) -> None:
         )
     rule_set.status = RuleSet.Status.RETIRED
     _save_as(rule_set, user, update_fields=["status"])
-    schedule_obligation_refresh()
+    announce_rules_changed(_groups_of(rule_set))
 
 
 @transaction.atomic
@@ -165,11 +193,83 @@ def rule_set_copy_as_draft(*, rule_set: RuleSet, user) -> RuleSet:
 
 @transaction.atomic
 def contact_rule_update(*, rule: ContactRule, user, **fields) -> ContactRule:
-    """Change fields of a rule; validated like the admin form; refreshes obligations if in use."""
+    """Change fields of a rule; validated like the admin form; announced if the set is in use."""
     for name, value in fields.items():
         setattr(rule, name, value)
+    return contact_rule_save(rule=rule, user=user)
+
+
+@transaction.atomic
+def contact_rule_save(*, rule: ContactRule, user) -> ContactRule:
+    """Create or change a rule (admin form, admin inline, API): validated field by field, and the
+    set(s) it is in or leaves must still pass the activation checks when active."""
+    before = (
+        ContactRule.objects.select_related("rule_set", "target_group").filter(pk=rule.pk).first()
+        if rule.pk
+        else None
+    )
     rule.full_clean()
     _save_as(rule, user)
-    if rule.rule_set.status == RuleSet.Status.ACTIVE:
-        schedule_obligation_refresh()
+    touched: set[str] = set()
+    for version in (before, rule):
+        if version is not None and _is_active(RuleSet.objects.get(pk=version.rule_set_id)):
+            touched.add(version.target_group.code)
+    _check_still_valid(RuleSet.objects.get(pk=rule.rule_set_id))
+    if before is not None and before.rule_set_id != rule.rule_set_id:
+        _check_still_valid(before.rule_set)
+    announce_rules_changed(touched)
     return rule
+
+
+@transaction.atomic
+def contact_rule_delete(*, rule: ContactRule, user) -> None:
+    """Delete a rule; an active set must keep passing the activation checks (e.g. keep a rule)."""
+    rule_set = RuleSet.objects.get(pk=rule.rule_set_id)
+    group = rule.target_group.code
+    _delete_as(rule, user)
+    _check_still_valid(rule_set)
+    if _is_active(rule_set):
+        announce_rules_changed({group})
+
+
+@transaction.atomic
+def contact_rules_apply(*, save: Iterable[ContactRule], delete: Iterable[ContactRule], user) -> None:
+    """Several rule writes at once (the admin's inline rows): each through the services above."""
+    for rule in delete:
+        contact_rule_delete(rule=rule, user=user)
+    for rule in save:
+        contact_rule_save(rule=rule, user=user)
+
+
+@transaction.atomic
+def rule_set_save(*, rule_set: RuleSet, user) -> RuleSet:
+    """Create or change a set's own fields (name, validity, ...; never its status, see activate and
+    retire). A change of an active set's validity changes obligations of all its groups."""
+    rule_set.full_clean()
+    _save_as(rule_set, user)
+    if _is_active(rule_set):
+        _check_still_valid(rule_set)
+        announce_rules_changed(_groups_of(rule_set))
+    return rule_set
+
+
+@transaction.atomic
+def rule_set_delete(*, rule_set: RuleSet, user) -> None:
+    """Delete a draft or retired set (with its rules); an active set is retired instead."""
+    if _is_active(RuleSet.objects.get(pk=rule_set.pk)):
+        raise ValidationError(
+            f"Det aktive regelsæt '{rule_set.code}' kan ikke slettes. Sæt det som udgået i stedet."
+        )
+    for rule in rule_set.rules.all():
+        _delete_as(rule, user)
+    _delete_as(rule_set, user)
+
+
+@transaction.atomic
+def target_group_save(*, group: TargetGroup, user) -> TargetGroup:
+    """Create or change a target group; its mapping to a 2027 group decides which rules apply."""
+    before = TargetGroup.objects.filter(pk=group.pk).values_list("code", flat=True).first()
+    group.full_clean()
+    _save_as(group, user)
+    announce_rules_changed({group.code} | ({before} if before else set()))
+    return group

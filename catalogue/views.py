@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from catalogue.compare import CHANGED, NEW, REMOVED, compare_rule_sets
 from catalogue.rulebook import RULE_SET_STATUS_LABELS
@@ -13,8 +15,8 @@ DEFAULT_LEFT, DEFAULT_RIGHT = "lab-2024", "reform-2026"
 
 
 class CompareForm(forms.Form):
-    left = forms.ChoiceField(label="Sammenlign regelsæt")
-    right = forms.ChoiceField(label="med regelsæt")
+    left = forms.ChoiceField(label=_("Sammenlign regelsæt"))
+    right = forms.ChoiceField(label=_("med regelsæt"))
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,10 +30,8 @@ def compare(request):
         raise PermissionDenied
     book = current_rulebook()
     sets = sorted(book.rule_sets, key=lambda rs: (rs.valid_from, rs.code))
-    choices = [
-        (rs.code, f"{rs.name} ({rs.code}, {RULE_SET_STATUS_LABELS.get(rs.status, rs.status).lower()})")
-        for rs in sets
-    ]
+    status = {code: gettext(label).lower() for code, label in RULE_SET_STATUS_LABELS.items()}
+    choices = [(rs.code, f"{rs.name} ({rs.code}, {status.get(rs.status, rs.status)})") for rs in sets]
     codes = [rs.code for rs in sets]
     initial = {
         "left": DEFAULT_LEFT if DEFAULT_LEFT in codes else (codes[0] if codes else None),

@@ -4,6 +4,7 @@ A citizen the user may not see answers 404, exactly as in the UI. CPR numbers ar
 response; ``reveal-cpr`` returns one and writes an audit event, as does every detail read.
 """
 
+from django.db.models import F
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -175,6 +176,11 @@ class ContactCreateSerializer(StrictSerializer):
     minutes = serializers.IntegerField(min_value=1, max_value=600, default=45)
     outcome = serializers.ChoiceField(choices=Contact.Outcome.choices, default=Contact.Outcome.HELD)
     note = serializers.CharField(max_length=4000, allow_blank=True, default="")
+    confirm_duplicate = serializers.BooleanField(
+        default=False,
+        help_text="Register it even though an identical contact (same day, kind, channel and "
+        "performer) is already stored; without it such a contact is refused with 400.",
+    )
 
 
 class ObligationSerializer(serializers.ModelSerializer):
@@ -464,7 +470,8 @@ class WorklistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         if not filters.is_valid():
             raise ValidationError(filters.errors)
-        return filters.qs.order_by("next_due", "id")
+        # Citizens without a deadline come last (README), as in the UI's worklist.
+        return filters.qs.order_by(F("next_due").asc(nulls_last=True), "id")
 
     @extend_schema(
         parameters=[

@@ -7,11 +7,13 @@ used. Source: CPR-kontoret, "Personnummeret i CPR" (the 7th digit and the centur
 import re
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 _CPR_RE = re.compile(r"^(\d{6})-?(\d{4})$")
 
 
 class CprError(ValueError):
-    """A CPR number that cannot be right; the message is Danish and shown next to the field."""
+    """A CPR number that cannot be right; the message (Danish, translated) is shown next to the field."""
 
 
 def century(yy: int, seventh: int) -> int:
@@ -30,7 +32,7 @@ def parse_cpr(text: str) -> tuple[str, date]:
     match = _CPR_RE.match(value)
     if not match:
         raise CprError(
-            "CPR-nummeret skal være 10 cifre, evt. med bindestreg efter de første 6 (ddmmåå-xxxx)."
+            _("CPR-nummeret skal være 10 cifre, evt. med bindestreg efter de første 6 (ddmmåå-xxxx).")
         )
     digits = match.group(1) + match.group(2)
     dd, mm, yy, seventh = int(digits[0:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])
@@ -38,7 +40,7 @@ def parse_cpr(text: str) -> tuple[str, date]:
     try:
         born = date(year, mm, dd)
     except ValueError:
-        raise CprError("CPR-nummerets første 6 cifre er ikke en gyldig dato (ddmmåå).") from None
+        raise CprError(_("CPR-nummerets første 6 cifre er ikke en gyldig dato (ddmmåå).")) from None
     return digits, born
 
 

@@ -1,10 +1,14 @@
 """Forms for caseworkers. Validation messages are Danish and shown next to their field."""
 
+import json
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import rulebook
+from catalogue.labels import label_choices
 from catalogue.models import TargetGroup
 from citizens.cpr import CprError, parse_cpr
 from citizens.models import Contact
@@ -13,6 +17,17 @@ SHORT_ABSENCE_HELP = _(
     "Kun sygedagpenge: arbejdsgiver og medarbejder forventer begge fravær under 26 uger. "
     "Så er der som udgangspunkt ingen kommunale opfølgningssamtaler (lov nr. 1750)."
 )
+
+
+def grouped_target_groups(queryset, empty_label="---------") -> list:
+    """Target-group choices in two optgroups: the 2024 groups and the 2027 groups."""
+    groups = list(queryset.order_by("generation", "name_da"))
+    choices: list = [("", empty_label)] if empty_label is not None else []
+    for generation, label in TargetGroup.Generation.choices:
+        members = [(g.pk, g.name_da) for g in groups if g.generation == generation]
+        if members:
+            choices.append((label, members))
+    return choices
 
 
 class DesignSystemMixin:
@@ -55,13 +70,19 @@ class ContactForm(DesignSystemMixin, forms.Form):
             "required": _("Vælg datoen for kontakten."),
         },
     )
-    kind = forms.ChoiceField(label=_("Kontaktform"), choices=rulebook.KIND_LABELS, initial="jobsamtale")
-    channel = forms.ChoiceField(label=_("Kanal"), choices=rulebook.CHANNEL_LABELS, initial="fremmoede")
+    kind = forms.ChoiceField(
+        label=_("Kontaktform"), choices=label_choices(rulebook.KIND_LABELS), initial="jobsamtale"
+    )
+    channel = forms.ChoiceField(
+        label=_("Kanal"), choices=label_choices(rulebook.CHANNEL_LABELS), initial="fremmoede"
+    )
     minutes = forms.IntegerField(
         label=_("Minutter"),
         min_value=1,
         max_value=600,
-        initial=45,
+        initial=Contact.DEFAULT_MINUTES["fremmoede"],
+        required=False,
+        help_text=_("Tom: efter kanal"),
         error_messages={
             "min_value": _("Mindst 1 minut."),
             "max_value": _("Højst 600 minutter."),
@@ -76,6 +97,27 @@ class ContactForm(DesignSystemMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": _("Noten må højst være 4000 tegn.")},
     )
+    # One key per opened form: a double submit stores one contact (services.contact_register).
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+    # Shown only after the service found an identical contact the same day.
+    confirm_duplicate = forms.BooleanField(
+        label=_("Ja, registrér den alligevel (en ekstra kontakt samme dag)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # static/js/kontaktplan.js sets the minutes when the channel changes (until typed in).
+        self.fields["channel"].widget.attrs["data-default-minutes"] = json.dumps(Contact.DEFAULT_MINUTES)
+
+    @property
+    def asks_confirmation(self) -> bool:
+        return bool(self.errors.get("confirm_duplicate")) or bool(self.data.get("confirm_duplicate"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("minutes") is None and data.get("channel") in Contact.DEFAULT_MINUTES:
+            data["minutes"] = Contact.DEFAULT_MINUTES[data["channel"]]
+        return data
 
 
 class CitizenCreateForm(DesignSystemMixin, forms.Form):
@@ -95,6 +137,7 @@ class CitizenCreateForm(DesignSystemMixin, forms.Form):
         self.fields["team"].queryset = teams
         self.fields["caseworker"].queryset = caseworkers
         self.fields["target_group"].queryset = TargetGroup.objects.order_by("generation", "name_da")
+        self.fields["target_group"].choices = grouped_target_groups(self.fields["target_group"].queryset)
 
     def clean_cpr(self):
         """Checked here too, so a wrong CPR number shows with the other fields' errors at once."""
@@ -122,6 +165,7 @@ class TransferForm(DesignSystemMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_group"].queryset = TargetGroup.objects.order_by("generation", "name_da")
+        self.fields["target_group"].choices = grouped_target_groups(self.fields["target_group"].queryset)
 
 
 class ExemptForm(DesignSystemMixin, forms.Form):

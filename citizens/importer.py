@@ -511,9 +511,10 @@ def import_rows(
 
                     refresh_citizens(touched)
                 else:
-                    from citizens.tasks import refresh_all_obligations
+                    from citizens.refresh import mark_citizens_dirty, schedule_dirty_refresh
 
-                    transaction.on_commit(lambda: refresh_all_obligations.delay())
+                    mark_citizens_dirty(touched)
+                    schedule_dirty_refresh()
                     result.refresh_scheduled = True
             result.committed = True
     except _DryRun:

@@ -96,8 +96,8 @@ engine evaluates running ones as usual.
 :func:`rule_layers` / :func:`layered_rules` (the statutory set plus the local layers that apply
 on a date, as (rule, set) pairs with ``set.local``) are pure and take explicit dates.
 
-Cohort compliance (the 75 % quotas of lov nr. 1750) and the 25 % exemption limit are separate
-pure functions at the bottom of this module.
+The 25 % exemption limit is a separate pure function at the bottom of this module; cohort
+compliance with the 75 % quotas of lov nr. 1750 is computed in ``citizens.compliance``.
 """
 
 from __future__ import annotations
@@ -107,7 +107,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from catalogue.rulebook import CHANNELS, KIND_LABELS, RuleBook, RuleSetSpec, RuleSpec
+from catalogue.i18n import SOURCE_LANGUAGE, active_language, gettext
+from catalogue.rulebook import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    KIND_LABELS,
+    RuleBook,
+    RuleSetSpec,
+    RuleSpec,
+    gettext_noop,
+)
 
 ONE_DAY = timedelta(days=1)
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -242,7 +251,7 @@ class _Plan:
         "rule", "set_code", "order", "valid_from", "valid_to", "any_kind", "channels",
         "first_deadline", "noun", "verb", "label", "tail", "window_text", "first_text",
         "waivable_rest", "mode", "every", "local", "teams_off", "applies", "gov",
-        "restart_from", "restart_note",
+        "restart_from", "restart_note", "rule_set", "_texts",
     )
 
     def __init__(self, rule: RuleSpec, rs: RuleSetSpec, order: int, *, scoped: bool,
@@ -272,6 +281,18 @@ class _Plan:
         self.waivable_rest = rule.exemptable
         self.window_text, self.first_text = _window_texts(rule)
         self.tail = _tail_text(rule, rs)
+        self.rule_set = rs
+        self._texts: dict[str, tuple[str, str, str, str]] = {}
+
+    def texts(self, language: str) -> tuple[str, str, str, str]:
+        """(kind label, window, first deadline, tail) in ``language``, computed once per language."""
+        found = self._texts.get(language)
+        if found is None:
+            label = gettext(KIND_LABELS.get(self.rule.kind, self.rule.kind), language)
+            window, first = _window_texts(self.rule, language)
+            tail = _tail_text(self.rule, self.rule_set, language)
+            found = self._texts[language] = (label, window, first, tail)
+        return found
 
     def keeps(self, earliest: date, latest: date) -> tuple[bool, str]:
         """Whether this plan's set governs an obligation with these dates, and the transition note."""
@@ -293,40 +314,42 @@ class _Plan:
         return code == self.set_code, note
 
 
-def _window_texts(rule: RuleSpec) -> tuple[str, str]:
+def _window_texts(rule: RuleSpec, language: str = "da") -> tuple[str, str]:
     f, t = rule.window_from_months, rule.window_to_months
     if rule.mode == "fixed":
-        window = f"mindst {rule.count} pr. {rule.recurring_every_months} måneder"
+        window = gettext("mindst %(count)s pr. %(months)s måneder", language) % {
+            "count": rule.count, "months": rule.recurring_every_months}
     elif f == 0:
-        window = f"inden for de første {t} måneder efter start"
+        window = gettext("inden for de første %(months)s måneder efter start", language) % {"months": t}
     else:
-        window = f"mellem {f} og {t} måneder efter start"
+        window = gettext("mellem %(from)s og %(to)s måneder efter start", language) % {"from": f, "to": t}
     first = ""
     if rule.first_deadline_days is not None:
-        first = f"senest {rule.first_deadline_days} dage efter start"
+        first = gettext("senest %(days)s dage efter start", language) % {"days": rule.first_deadline_days}
     return window, first
 
 
-def _tail_text(rule: RuleSpec, rs: RuleSetSpec) -> str:
+def _tail_text(rule: RuleSpec, rs: RuleSetSpec, language: str = "da") -> str:
     """Fixed sentences after the deadline: channels, performer, quota, scope, provisional."""
     parts = []
     if set(rule.channels) != set(CHANNELS):
-        names = [c.replace("fremmoede", "fremmøde") for c in CHANNELS if c in rule.channels]
-        parts.append(f"Tæller kun ved {' eller '.join(names)}.")
+        names = [gettext(CHANNEL_LABELS[c], language).lower() for c in CHANNELS if c in rule.channels]
+        separator = " " + gettext("eller", language) + " "
+        parts.append(gettext("Tæller kun ved %(channels)s.", language) % {"channels": separator.join(names)})
     if rule.performed_by == "a-kasse":
-        parts.append("Holdes af a-kassen.")
+        parts.append(gettext("Holdes af a-kassen.", language))
     if rule.quota_pct < 100:
-        parts.append(f"Kvote: mindst {rule.quota_pct} % af målgruppen.")
+        parts.append(gettext("Kvote: mindst %(pct)s %% af målgruppen.", language) % {"pct": rule.quota_pct})
     if rule.applies_when == "not_short_absence":
-        parts.append("Gælder ikke ved forventet fravær under 26 uger.")
+        parts.append(gettext("Gælder ikke ved forventet fravær under 26 uger.", language))
     elif rule.applies_when == "short_absence":
-        parts.append("Gælder ved forventet fravær under 26 uger.")
+        parts.append(gettext("Gælder ved forventet fravær under 26 uger.", language))
     if rs.kind == "local":
-        parts.append(f"Lokalt serviceniveau ({rs.name}), ikke lovkrav.")
+        parts.append(gettext("Lokalt serviceniveau (%(name)s), ikke lovkrav.", language) % {"name": rs.name})
         if rs.illustrative:
-            parts.append("Illustrativt eksempel.")
+            parts.append(gettext("Illustrativt eksempel.", language))
     if rule.provisional:
-        parts.append("Foreløbig regel (ikke bekræftet).")
+        parts.append(gettext("Foreløbig regel (ikke bekræftet).", language))
     return (" " + " ".join(parts)) if parts else ""
 
 
@@ -619,6 +642,7 @@ def _match(cands: list[list], usable: list[ContactFacts], used: list[bool]) -> N
 
 def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
            due_soon_days: int) -> list[Obligation]:
+    language = active_language()
     end = enrolment.end
     may_waive = enrolment.exempt and not enrolment.work_obligation
     out = []
@@ -639,9 +663,14 @@ def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
             status = "due_soon"
         else:
             status = "open"
-        text = _explain(p, k, of, earliest, latest, period, status, met_by, late, anchor)
-        if note:
-            text += f" Overgangsregel (foreløbig): {note}"
+        if language == SOURCE_LANGUAGE:
+            text = _explain(p, k, of, earliest, latest, period, status, met_by, late, anchor)
+            if note:
+                text += f" Overgangsregel (foreløbig): {note}"
+        else:
+            text = _explain_in(language, p, k, of, earliest, latest, period, status, met_by, late, anchor)
+            if note:
+                text += " " + gettext("Overgangsregel (foreløbig): %(note)s", language) % {"note": note}
         out.append(Obligation(
             rule.code, p.set_code, rule.kind, k, of, earliest, latest, status, met_by,
             rule.performed_by, rule.quota_pct, rule.legal_reference, rule.provisional,
@@ -652,27 +681,29 @@ def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
 
 
 _STATUS_TEXT = {
-    "not_municipal": " A-kassens ansvar (ikke kommunal opgave).",
-    "waived": " Fritaget efter 25 %-reglen.",
-    "overdue": " Overskredet.",
-    "due_soon": " Forfalder snart.",
+    "not_municipal": gettext_noop("A-kassens ansvar (ikke kommunal opgave)."),
+    "waived": gettext_noop("Fritaget efter 25 %%-reglen."),
+    "overdue": gettext_noop("Overskredet."),
+    "due_soon": gettext_noop("Forfalder snart."),
     "open": "",
 }
+_STATUS_DANISH = {status: text % {} for status, text in _STATUS_TEXT.items()}  # "%%" is one "%"
 _ANCHOR_TEXT = {
-    "start": "start",
-    "window": "vinduets start",
-    "contact": "seneste kontakt",
-    "projected": "forrige frist",
+    "start": gettext_noop("senest %(months)s måneder efter start (%(date)s)"),
+    "window": gettext_noop("senest %(months)s måneder efter vinduets start (%(date)s)"),
+    "contact": gettext_noop("senest %(months)s måneder efter seneste kontakt (%(date)s)"),
+    "projected": gettext_noop("senest %(months)s måneder efter forrige frist (%(date)s)"),
 }
 
 
 def _explain(p: _Plan, k: int, of: int, earliest: date, latest: date,
              period: tuple[date, date] | None, status: str, met_by: ContactFacts | None,
              late: bool = False, anchor: str | None = None) -> str:
-    """One Danish sentence (or a few) citing the legal reference."""
+    """One Danish sentence (or a few) citing the legal reference (the source language, stored by
+    the refresh; other languages go through ``_explain_in``, which gives the same Danish text)."""
     head = f"{p.label} {k} af {of}" if of > 1 else p.label
     if anchor is not None:
-        when = f"senest {p.every} måneder efter {_ANCHOR_TEXT[anchor]} ({fmt_date(earliest)})"
+        when = _ANCHOR_TEXT[anchor] % {"months": p.every, "date": fmt_date(earliest)}
     elif period is not None:
         when = f"i perioden {fmt_date(period[0])}–{fmt_date(period[1])}, {p.window_text}"
     elif k == 1 and p.first_text:
@@ -685,7 +716,55 @@ def _explain(p: _Plan, k: int, of: int, earliest: date, latest: date,
         return f"{text} Opfyldt for sent ved {p.noun} {fmt_date(met_by.date)}."
     if met_by is not None:
         return f"{text} Opfyldt ved {p.noun} {fmt_date(met_by.date)}."
-    return text + _STATUS_TEXT[status]
+    status_text = _STATUS_DANISH[status]
+    return f"{text} {status_text}" if status_text else text
+
+
+def _sentences(language: str) -> dict[str, str]:
+    """The explanation's sentence templates in ``language``, looked up once per language."""
+    found = _SENTENCES.get(language)
+    if found is None:
+        found = _SENTENCES[language] = {
+            "head": gettext("%(kind)s %(n)s af %(of)s", language),
+            "period": gettext("i perioden %(from)s–%(to)s, %(window)s", language),
+            "must_contact": gettext(
+                "%(head)s skal ske senest %(date)s (%(when)s), jf. %(reference)s.", language),
+            "must_talk": gettext(
+                "%(head)s skal holdes senest %(date)s (%(when)s), jf. %(reference)s.", language),
+            "late_contact": gettext("Opfyldt for sent ved kontakt %(date)s.", language),
+            "late_talk": gettext("Opfyldt for sent ved samtale %(date)s.", language),
+            "met_contact": gettext("Opfyldt ved kontakt %(date)s.", language),
+            "met_talk": gettext("Opfyldt ved samtale %(date)s.", language),
+            **{status: gettext(text, language) % {} for status, text in _STATUS_TEXT.items() if text},
+            **{f"anchor_{kind}": gettext(text, language) for kind, text in _ANCHOR_TEXT.items()},
+        }
+    return found
+
+
+_SENTENCES: dict[str, dict[str, str]] = {}
+
+
+def _explain_in(language: str, p: _Plan, k: int, of: int, earliest: date, latest: date,
+                period: tuple[date, date] | None, status: str, met_by: ContactFacts | None,
+                late: bool = False, anchor: str | None = None) -> str:
+    s = _sentences(language)
+    label, window_text, first_text, tail = p.texts(language)
+    head = s["head"] % {"kind": label, "n": k, "of": of} if of > 1 else label
+    if anchor is not None:
+        when = s["anchor_" + anchor] % {"months": p.every, "date": fmt_date(earliest)}
+    elif period is not None:
+        when = s["period"] % {"from": fmt_date(period[0]), "to": fmt_date(period[1]), "window": window_text}
+    elif k == 1 and first_text:
+        when = first_text
+    else:
+        when = window_text
+    kind = "contact" if p.rule.kind == "kontakt" else "talk"
+    text = s["must_" + kind] % {"head": head, "date": fmt_date(latest), "when": when,
+                                "reference": p.rule.legal_reference} + tail
+    if met_by is not None:
+        return f"{text} {s[('late_' if late else 'met_') + kind] % {'date': fmt_date(met_by.date)}}"
+    status_text = s.get(status)
+    return f"{text} {status_text}" if status_text else text
 
 
 def next_due(obligations: Iterable[Obligation]) -> Obligation | None:
@@ -697,67 +776,7 @@ def next_due(obligations: Iterable[Obligation]) -> Obligation | None:
     return best
 
 
-# --- Cohort compliance (75 % quotas) and the 25 % exemption limit ---------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CohortRow:
-    """Compliance of one cohort (target group, start month) with one rule.
-
-    ``applies`` counts enrolments owing the rule that are not waived: an enrolment with any
-    waived obligation of the rule is exempted (within the 25 %) and left out of the
-    denominator. ``pending`` are counted enrolments not yet met in full but with nothing
-    overdue: they may still comply, so the share is provisional while pending > 0.
-    """
-
-    target_group: str
-    cohort: str
-    applies: int
-    met: int
-    pending: int
-    waived: int
-    share: float
-    quota_pct: int
-    meets_quota: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CohortResult:
-    rule: str
-    rows: tuple[CohortRow, ...]
-
-
-def cohort_compliance(
-    results: Iterable[tuple[EnrolmentFacts, list[Obligation]]], rule_code: str
-) -> CohortResult:
-    """Per cohort: how many enrolments met ``rule_code`` in full (all its numbers met).
-
-    Enrolments without an obligation of the rule do not count; waived ones are excluded from
-    the denominator. The quota is the rule's quota_pct (the strictest one if the cohort's
-    obligations come from rule sets with different quotas). An empty cohort meets its quota.
-    """
-    acc: dict[tuple[str, str], list[int]] = {}  # applies, met, pending, waived, quota
-    for enrolment, obligations in results:
-        own = [o for o in obligations if o.rule == rule_code]
-        if not own:
-            continue
-        key = (enrolment.target_group, f"{enrolment.start.year:04d}-{enrolment.start.month:02d}")
-        row = acc.setdefault(key, [0, 0, 0, 0, 0])
-        row[4] = max(row[4], max(o.quota_pct for o in own))
-        if any(o.status == "waived" for o in own):
-            row[3] += 1
-            continue
-        row[0] += 1
-        if all(o.status == "met" and not o.late for o in own):
-            row[1] += 1
-        elif not any(o.status == "overdue" for o in own):
-            row[2] += 1
-    rows = []
-    for (group, cohort), (applies, met, pending, waived, quota) in sorted(acc.items()):
-        share = met / applies if applies else 1.0
-        rows.append(CohortRow(group, cohort, applies, met, pending, waived, share, quota,
-                              met * 100 >= quota * applies))
-    return CohortResult(rule_code, tuple(rows))
+# --- The 25 % exemption limit (cohort compliance: citizens.compliance) -----------------------
 
 
 @dataclass(frozen=True, slots=True)

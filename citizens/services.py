@@ -3,6 +3,8 @@
 Bad input raises ValidationError with a Danish message per field, before anything is saved.
 """
 
+import dataclasses
+import uuid
 from datetime import date, timedelta
 from typing import cast
 
@@ -13,13 +15,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, F, Min, Q, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
 from citizens.cpr import CprError, mask_cpr, parse_cpr
 from citizens.models import AuditEvent, Citizen, Contact, Enrolment
-from citizens.obligations import start_window
-from citizens.refresh import refresh_citizens
+from citizens.obligations import Obligation, evaluate, start_window
+from citizens.refresh import contact_facts, enrolment_facts, refresh_citizens
 from jobcenter.models import StaffMember, Team
 
 EXEMPTION_LIMIT = 0.25  # LAB as amended by lov nr. 1750 af 29.12.2025: up to 1 in 4 may be exempted
@@ -55,7 +58,10 @@ def check_start(start: date, field: str = "start") -> None:
     earliest, latest = start_window(timezone.localdate())
     if not earliest <= start <= latest:
         raise ValidationError(
-            {field: f"Startdatoen skal ligge mellem {earliest:%d.%m.%Y} og {latest:%d.%m.%Y}."}
+            {
+                field: _("Startdatoen skal ligge mellem %(earliest)s og %(latest)s.")
+                % {"earliest": f"{earliest:%d.%m.%Y}", "latest": f"{latest:%d.%m.%Y}"}
+            }
         )
 
 
@@ -73,10 +79,11 @@ def closed_scheme_error(target_group: TargetGroup, start: date) -> str | None:
     if closed_from is None or start < closed_from:
         return None
     note = f" {target_group.closed_note}" if target_group.closed_note else ""
-    return (
-        f"Målgruppen '{target_group.name_da}' er lukket for nye forløb fra {closed_from:%d.%m.%Y}, "
-        f"så et nyt forløb kan ikke starte {start:%d.%m.%Y}.{note}"
-    )
+    message = _(
+        "Målgruppen '%(group)s' er lukket for nye forløb fra %(closed)s, så et nyt forløb kan ikke "
+        "starte %(start)s."
+    ) % {"group": target_group.name_da, "closed": f"{closed_from:%d.%m.%Y}", "start": f"{start:%d.%m.%Y}"}
+    return message + note
 
 
 def check_enrolment_allowed(target_group: TargetGroup, start: date, short_absence: bool = False) -> None:
@@ -86,7 +93,7 @@ def check_enrolment_allowed(target_group: TargetGroup, start: date, short_absenc
         raise ValidationError({"target_group": message})
     if short_absence and target_group.code not in SHORT_ABSENCE_GROUPS:
         raise ValidationError(
-            {"short_absence": "Forventet fravær under 26 uger gælder kun sygedagpengemodtagere."}
+            {"short_absence": _("Forventet fravær under 26 uger gælder kun sygedagpengemodtagere.")}
         )
 
 
@@ -113,20 +120,51 @@ def contact_register(
     outcome: str,
     note: str = "",
     performed_by: str = "kommune",
+    idempotency_key: uuid.UUID | None = None,
+    confirm_duplicate: bool = False,
 ) -> Contact:
+    """Register a held (or missed) contact.
+
+    ``idempotency_key`` (one per opened form): a second submit with the same key returns the
+    contact the first one stored, so a double click stores one row. A second contact identical to
+    one already stored (same day, kind, channel and performer) is refused unless
+    ``confirm_duplicate``: it would silently meet a second obligation.
+    """
     today = timezone.localdate()
     with transaction.atomic():
         _lock(citizen)
+        if idempotency_key is not None:
+            stored = Contact.objects.filter(idempotency_key=idempotency_key).first()
+            if stored is not None:
+                if stored.citizen_id != citizen.pk:
+                    raise ValidationError("Formularen er allerede brugt til en anden borger. Åbn den igen.")
+                return stored
         if date > today:
             raise ValidationError(
-                {"date": "Datoen ligger i fremtiden. En kontakt registreres, når den er holdt."}
+                {"date": _("Datoen ligger i fremtiden. En kontakt registreres, når den er holdt.")}
             )
         first_start = citizen.enrolments.aggregate(first=Min("start"))["first"]
         if first_start is None:
-            raise ValidationError({"date": "Borgeren har intet forløb, så kontakten kan ikke registreres."})
+            raise ValidationError(
+                {"date": _("Borgeren har intet forløb, så kontakten kan ikke registreres.")}
+            )
         if date < first_start:
             raise ValidationError(
-                {"date": f"Datoen ligger før borgerens første forløb startede ({first_start:%d.%m.%Y})."}
+                {
+                    "date": _("Datoen ligger før borgerens første forløb startede (%(start)s).")
+                    % {"start": f"{first_start:%d.%m.%Y}"}
+                }
+            )
+        if not confirm_duplicate and citizen.contacts.filter(
+            date=date, kind=kind, channel=channel, performed_by=performed_by
+        ).exists():
+            raise ValidationError(
+                {
+                    "confirm_duplicate": f"Der er allerede registreret en magen til kontakt den "
+                    f"{date:%d.%m.%Y} (samme kontaktform, kanal og udfører). Bekræft, hvis det er en "
+                    "ekstra kontakt: den tæller så som endnu en samtale."
+                },
+                code="duplicate",
             )
         contact = Contact(
             citizen=citizen,
@@ -138,6 +176,7 @@ def contact_register(
             note=note,
             performed_by=performed_by,
             held_by=_staff(user) if performed_by == "kommune" else None,
+            idempotency_key=idempotency_key,
         )
         contact.full_clean()
         contact.save()
@@ -166,7 +205,7 @@ def normalise_cpr(cpr: str, *, exclude_pk: int | None = None) -> str:
     if exclude_pk is not None:
         duplicates = duplicates.exclude(pk=exclude_pk)
     if duplicates.exists():
-        raise ValidationError({"cpr": "Der findes allerede en borger med dette CPR-nummer."})
+        raise ValidationError({"cpr": _("Der findes allerede en borger med dette CPR-nummer.")})
     return digits
 
 
@@ -186,7 +225,7 @@ def citizen_create(
     check_start(start)
     check_enrolment_allowed(target_group, start, short_absence)
     if caseworker is not None and caseworker.team_id != team.pk:
-        raise ValidationError({"caseworker": "Sagsbehandleren hører ikke til det valgte team."})
+        raise ValidationError({"caseworker": _("Sagsbehandleren hører ikke til det valgte team.")})
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -198,7 +237,7 @@ def citizen_create(
                     caseworker=caseworker,
                 )
         except IntegrityError:  # created by someone else a moment ago
-            raise ValidationError({"cpr": "Der findes allerede en borger med dette CPR-nummer."}) from None
+            raise ValidationError({"cpr": _("Der findes allerede en borger med dette CPR-nummer.")}) from None
         Enrolment.objects.create(
             citizen=citizen, target_group=target_group, start=start, short_absence=short_absence
         )
@@ -213,7 +252,7 @@ def citizen_create(
                     "team": team.name,
                     "target_group": target_group.code,
                     "start": start.isoformat(),
-                    "short_absence": short_absence,
+                    **({"short_absence": True} if short_absence else {}),
                 }
             },
         )
@@ -258,10 +297,10 @@ def enrolment_transfer(
         _lock(citizen)
         current = citizen.enrolments.filter(end__isnull=True).order_by("-start").first()
         if current is not None and current.target_group_id == target_group.pk:
-            raise ValidationError({"target_group": "Borgeren er allerede i denne målgruppe."})
+            raise ValidationError({"target_group": _("Borgeren er allerede i denne målgruppe.")})
         if citizen.enrolments.filter(start__gte=start).exists():
             raise ValidationError(
-                {"start": "Borgeren har allerede et forløb, der starter den dag eller senere."}
+                {"start": _("Borgeren har allerede et forløb, der starter den dag eller senere.")}
             )
         if current is not None:
             current.end = start - timedelta(days=1)
@@ -276,7 +315,7 @@ def enrolment_transfer(
             details={
                 "before": {"target_group": current.target_group.code if current else None},
                 "after": {"target_group": target_group.code, "start": start.isoformat(),
-                          "short_absence": short_absence},
+                          **({"short_absence": True} if short_absence else {})},
             },
         )
         refresh_citizens([citizen.pk])
@@ -290,7 +329,7 @@ def enrolment_set_short_absence(*, user, enrolment: Enrolment, short_absence: bo
         enrolment = Enrolment.objects.select_related("target_group", "citizen").get(pk=enrolment.pk)
         if short_absence and enrolment.target_group.code not in SHORT_ABSENCE_GROUPS:
             raise ValidationError(
-                {"short_absence": "Forventet fravær under 26 uger gælder kun sygedagpengemodtagere."}
+                {"short_absence": _("Forventet fravær under 26 uger gælder kun sygedagpengemodtagere.")}
             )
         if enrolment.short_absence != short_absence:
             before = enrolment.short_absence
@@ -377,32 +416,67 @@ def _serialise_exemptions() -> None:
 EXEMPTION_LOCK = 25_2026  # an arbitrary, fixed advisory-lock key
 
 
+def exemption_waives(enrolment: Enrolment, on: date) -> list[Obligation]:
+    """The obligations the 25 % exemption would waive (or waives) for this enrolment on ``on``."""
+    book = current_rulebook()
+    facts = enrolment_facts(enrolment, enrolment.target_group.code)
+    rows = enrolment.citizen.contacts.values("id", "date", "kind", "channel", "performed_by", "outcome")
+    contacts = [contact_facts(dict(row)) for row in rows]
+    exempted = evaluate(book, dataclasses.replace(facts, exempt=True, work_obligation=False), contacts, on)
+    return [o for o in exempted if o.status == "waived"]
+
+
+def exemption_blocker(enrolment: Enrolment | None, on: date) -> str | None:
+    """Why the 25 % exemption cannot act on this enrolment on ``on`` (Danish), or None if it can.
+
+    It acts only on a running enrolment, outside the work obligation (LAB kap. 16 a), in a group
+    whose rules in force allow it, and only when at least one obligation would be waived: an
+    enrolment that started under lab-2024 (before 1 July 2026) may owe nothing exemptable, and an
+    exemption there would only count against the municipality's 25 %.
+    """
+    if enrolment is None:
+        return _("Borgeren har intet aktivt forløb.")
+    if enrolment.work_obligation:
+        return _("Borgere med arbejdspligt kan ikke fritages (LAB kap. 16 a).")
+    if enrolment.exempt:
+        return _("Forløbet er allerede fritaget.")
+    if not (enrolment.start <= on and (enrolment.end is None or enrolment.end >= on)):
+        return _("Kun et forløb, der løber i dag, kan fritages.")
+    if enrolment.target_group.code not in exemptable_group_codes(on):
+        return _("25 %%-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu.") % {}
+    if not exemption_waives(enrolment, on):
+        started_under = current_rulebook().in_force(enrolment.start)
+        when = f"Forløbet startede {enrolment.start:%d.%m.%Y}"
+        if started_under is not None:
+            when += f" under {started_under.name}"
+        return (
+            f"{when}, og ingen af dets kontaktkrav kan fritages efter 25 %-reglen. "
+            "En fritagelse ville ikke ændre noget og tælles derfor ikke med."
+        )
+    return None
+
+
 def enrolment_mark_exempt(*, user, enrolment: Enrolment, reason: str) -> Enrolment:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Skriv en begrundelse for fritagelsen."})
     on = timezone.localdate()
     with transaction.atomic():
         _serialise_exemptions()
         _lock(enrolment.citizen)
         enrolment = Enrolment.objects.select_related("target_group", "citizen").get(pk=enrolment.pk)
-        if enrolment.work_obligation:
-            raise ValidationError({"reason": "Borgere med arbejdspligt kan ikke fritages (LAB kap. 16 a)."})
-        if enrolment.exempt:
-            raise ValidationError({"reason": "Forløbet er allerede fritaget."})
-        if not (enrolment.start <= on and (enrolment.end is None or enrolment.end >= on)):
-            raise ValidationError({"reason": "Kun et forløb, der løber i dag, kan fritages."})
-        if enrolment.target_group.code not in exemptable_group_codes(on):
-            raise ValidationError(
-                {"reason": "25 %-fritagelsen gælder ikke for denne målgruppe efter de regler, der gælder nu."}
-            )
+        blocker = exemption_blocker(enrolment, on)
+        if blocker is not None:
+            raise ValidationError({"reason": blocker})
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": _("Skriv en begrundelse for fritagelsen.")})
         usage = exemption_usage(on)
         if usage["room"] < 1:
             raise ValidationError(
                 {
-                    "reason": f"Kommunen har brugt {usage['exempt']} af "
-                    f"{int(usage['eligible'] * EXEMPTION_LIMIT)} "
-                    "mulige fritagelser (25 %). Der er ikke plads til flere."
+                    "reason": _(
+                        "Kommunen har brugt %(used)s af %(limit)s mulige fritagelser (25 %%). "
+                        "Der er ikke plads til flere."
+                    )
+                    % {"used": usage["exempt"], "limit": int(usage["eligible"] * EXEMPTION_LIMIT)}
                 }
             )
         enrolment.exempt = True
@@ -424,7 +498,7 @@ def caseload_reassign(*, user, citizens: list[Citizen], to: StaffMember) -> int:
     """Move citizens to another caseworker (who must be in the citizens' team)."""
     wrong_team = [c for c in citizens if c.team_id != to.team_id]
     if wrong_team:
-        raise ValidationError({"to": "Modtageren skal høre til samme team som borgerne."})
+        raise ValidationError({"to": _("Modtageren skal høre til samme team som borgerne.")})
     with transaction.atomic():
         for citizen in citizens:
             before = citizen.caseworker_id

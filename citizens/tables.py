@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.rulebook import STATUS_LABELS
+from catalogue import labels
 from citizens.models import Citizen
 
 STATUS_BADGE = {
@@ -22,7 +22,7 @@ def status_badge(status: str) -> str:
     if not status:
         return format_html('<span class="badge">{}</span>', _("Ingen åbne krav"))
     return format_html(
-        '<span class="badge {}">{}</span>', STATUS_BADGE.get(status, ""), STATUS_LABELS[status]
+        '<span class="badge {}">{}</span>', STATUS_BADGE.get(status, ""), labels.status_label(status)
     )
 
 
@@ -38,7 +38,7 @@ class WorklistTable(tables.Table):
     )
     last_contact = tables.DateColumn(verbose_name=_("Seneste kontakt"), format="d.m.Y")
     booking = tables.Column(  # annotated by planning.selectors.with_booking
-        verbose_name=_("Booket"), accessor="booking_start", orderable=False, default=""
+        verbose_name=_("Booket"), accessor="booking_start", orderable=False, empty_values=()
     )
     caseworker = tables.Column(
         verbose_name=_("Sagsbehandler"),
@@ -76,11 +76,13 @@ class WorklistTable(tables.Table):
 
     def render_name(self, record):
         return format_html(
-            '<a href="{}">{}</a><br><span class="kp-cpr">{}</span>',
+            '<a class="kp-clip" href="{}" title="{}">{}</a> <span class="kp-cpr">{}</span>',
             reverse("citizens:detail", args=[record.pk]),
+            record.full_name,
             record.full_name,
             record.masked_cpr,
         )
+
 
     def value_name(self, record):
         return record.full_name
@@ -95,13 +97,30 @@ class WorklistTable(tables.Table):
         return status_badge(record.next_status)
 
     def value_next_status(self, record):
-        return STATUS_LABELS.get(record.next_status, "Ingen åbne krav")
+        return labels.status_label(record.next_status) if record.next_status else _("Ingen åbne krav")
+
+    def render_target_group(self, value, record):
+        name = labels.target_group_name(value, getattr(record.current_target_group, "name_en", ""))
+        return format_html('<span class="kp-clip" title="{}">{}</span>', name, name)
+
+    def render_next_label(self, value):
+        label = labels.next_label(value)
+        return format_html('<span class="kp-clip" title="{}">{}</span>', label, label)
+
+    def value_next_label(self, value):
+        return labels.next_label(value)
 
     def render_days(self, value):
         return (timezone.localdate() - value).days
 
     def value_days(self, value):
         return (timezone.localdate() - value).days if value else ""
+
+    def value_next_due(self, value):
+        return value  # a date: a real date cell in XLSX
+
+    def value_last_contact(self, value):
+        return value
 
     def render_booking(self, value, record):
         from planning.templatetags.planning import booking_badge
@@ -114,7 +133,10 @@ class WorklistTable(tables.Table):
         return booking_text(record)
 
     def render_caseworker(self, record):
-        return str(record.caseworker) if record.caseworker else "—"
+        if not record.caseworker:
+            return "—"
+        name = str(record.caseworker)
+        return format_html('<span class="kp-clip kp-clip-short" title="{}">{}</span>', name, name)
 
     def value_caseworker(self, record):
         return str(record.caseworker) if record.caseworker else ""

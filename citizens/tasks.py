@@ -1,22 +1,42 @@
-"""Background jobs on citizens. Scheduled nightly (CELERY_BEAT_SCHEDULE) and after rule changes."""
+"""Background jobs on citizens. Scheduled nightly (CELERY_BEAT_SCHEDULE), after rule changes and
+after bulk changes to citizens (imports, bookings)."""
 
 from celery import shared_task
 from django.db import OperationalError
 
-from citizens.refresh import refresh_all
+from citizens.refresh import refresh_all, refresh_changed, refresh_dirty, refresh_groups
+
+REFRESH_OPTIONS = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 3,
+    "soft_time_limit": 55 * 60,
+    "time_limit": 60 * 60,
+}
 
 
-@shared_task(
-    name="citizens.tasks.refresh_all_obligations",
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=55 * 60,
-    time_limit=60 * 60,
-)
+@shared_task(name="citizens.tasks.refresh_all_obligations", **REFRESH_OPTIONS)
 def refresh_all_obligations() -> int:
-    """Recompute every citizen's stored obligations with today's date and the current rules."""
+    """Rerun the engine for every citizen (a full rebuild; the nightly run does not need it)."""
     return refresh_all()
+
+
+@shared_task(name="citizens.tasks.refresh_obligations_nightly", **REFRESH_OPTIONS)
+def refresh_obligations_nightly() -> dict[str, int]:
+    """Nightly: move date-driven statuses in SQL; rerun the engine only where something is due."""
+    return refresh_changed()
+
+
+@shared_task(name="citizens.tasks.refresh_dirty_obligations", **REFRESH_OPTIONS)
+def refresh_dirty_obligations() -> int:
+    """Rerun the engine for citizens marked dirty (``citizens.refresh.mark_citizens_dirty``)."""
+    return refresh_dirty()
+
+
+@shared_task(name="citizens.tasks.refresh_group_obligations", **REFRESH_OPTIONS)
+def refresh_group_obligations(group_codes: list[str] | None) -> int:
+    """After a rule change: rerun the engine for the target groups it touched (None: all)."""
+    return refresh_groups(group_codes)
 
 
 @shared_task(name="citizens.tasks.anonymise_inactive", autoretry_for=(OperationalError,), max_retries=3)

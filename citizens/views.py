@@ -5,23 +5,25 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
-from citizens import importer, selectors, services
+from citizens import audit_text, importer, selectors, services
 from citizens.audit import audit_citizens_shown
+from citizens.audit_filters import AuditEventFilter
 from citizens.filters import WorklistFilter
 from citizens.forms import (
     AssignForm,
@@ -35,8 +37,9 @@ from citizens.forms import (
 )
 from citizens.models import AuditEvent, Citizen
 from citizens.obligations import SHORT_ABSENCE_NOTE, evaluate
-from citizens.refresh import contact_facts, enrolment_facts
+from citizens.refresh import contact_facts, enrolment_facts, obligation_label
 from citizens.tables import WorklistTable
+from jobcenter import exports
 from jobcenter.hardening import bad_request_page, page_size
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
 from planning.selectors import with_booking
@@ -61,17 +64,38 @@ def _apply_errors(form, exc: ValidationError) -> None:
 # --- worklist -------------------------------------------------------------------------------
 
 
-def worklist(request):
+def _worklist_filter(request, data) -> WorklistFilter:
     visible = selectors.citizen_list_for(request.user).select_related(
         "current_target_group", "caseworker__user"
     )
     visible = with_booking(visible)  # planned talks column (planning)
-    filters = WorklistFilter(
-        request.GET or None,
+    return WorklistFilter(
+        data or None,
         queryset=visible,
         caseworkers=selectors.caseworkers_visible_to(request.user),
         staff_member=staff_member_of(request.user),
     )
+
+
+def _worklist_count_after_save(request) -> int | None:
+    """How many rows the worklist the form was opened from now shows (its filters are in the URL)."""
+    current = request.htmx.current_url if request.htmx else None
+    if not current:
+        return None
+    return _worklist_filter(request, QueryDict(urlsplit(current).query)).qs.count()
+
+
+def _logged_filters(filters: WorklistFilter, params) -> dict:
+    """The filters as the audit log keeps them: a CPR number searched for is masked."""
+    logged = params.dict()
+    logged.pop("_export", None)
+    if filters.search is not None:
+        logged["q"] = filters.search.for_log
+    return logged
+
+
+def worklist(request):
+    filters = _worklist_filter(request, request.GET)
     table = WorklistTable(filters.qs)
     export_format = request.GET.get("_export")
     if export_format in ("csv", "xlsx"):
@@ -80,22 +104,40 @@ def worklist(request):
             user=request.user,
             citizen=None,
             action=AuditEvent.Action.EXPORT,
-            details={"format": export_format, "filters": request.GET.dict(), "rows": filters.qs.count()},
+            details={
+                "format": export_format,
+                "filters": _logged_filters(filters, request.GET),
+                "rows": filters.qs.count(),
+            },
         )
-        stamp = timezone.localdate().strftime("%Y%m%d")
-        return TableExport(export_format, table).response(f"arbejdsliste-{stamp}.{export_format}")
+        values = table.as_values()  # the header row first, then typed values (value_* methods)
+        return exports.export_response(export_format, "arbejdsliste", next(values), values)
     try:
         per_page = page_size(request.GET.get("per_page"), PAGE_SIZE)
     except ValueError:
         return bad_request_page(request, _("Antal pr. side skal være et helt tal fra 1 til 500."))
     table.per_page_field = "_per_page_checked"  # the checked value above, not the raw parameter
     RequestConfig(request, paginate={"per_page": per_page}).configure(table)
-    audit_citizens_shown(
-        user=request.user,
-        citizen_ids=[row.record.pk for row in table.page.object_list],
-        details={"page": "worklist", "filters": request.GET.dict()},
-    )
-    context = {"filter": filters, "table": table, "query": request.GET.urlencode()}
+    shown = [row.record.pk for row in table.page.object_list]
+    details = {"page": "worklist", "filters": _logged_filters(filters, request.GET)}
+    if filters.search is not None:
+        details["search"] = filters.search.kind
+    if shown:
+        audit_citizens_shown(user=request.user, citizen_ids=shown, details=details)
+    elif filters.search is not None:  # a search that finds nothing is a read too: who looked for whom
+        services.audit_log(
+            user=request.user,
+            citizen=None,
+            action=AuditEvent.Action.VIEW,
+            details={**details, "citizens": []},
+        )
+    context = {
+        "filter": filters,
+        "table": table,
+        "query": request.GET.urlencode(),
+        "week_end": filters.week_end,
+        "empty_reasons": filters.empty_reasons() if not table.paginator.count else [],
+    }
     if request.htmx and request.htmx.target == "worklist-results":
         return render(request, "citizens/_worklist_results.html", context)
     return render(request, "citizens/worklist.html", context)
@@ -131,18 +173,21 @@ def contact_create(request, pk: int):
                         "current_target_group", "caseworker__user"
                     )
                 )
-                return render(
-                    request,
-                    "citizens/_contact_saved.html",
-                    {"message": message, "citizen": citizen, "row": row_table.rows[0], "source": source},
-                )
+                context = {
+                    "message": message,
+                    "citizen": citizen,
+                    "row": row_table.rows[0],
+                    "source": source,
+                    "count": _worklist_count_after_save(request) if source == "worklist" else None,
+                }
+                return render(request, "citizens/_contact_saved.html", context)
             messages.success(request, message)
             return redirect("citizens:detail", pk=citizen.pk)
     services.audit_log(
         user=request.user, citizen=citizen, action=AuditEvent.Action.VIEW, details={"page": "contact"}
     )
     template = "citizens/_contact_form.html" if request.htmx else "citizens/contact_form.html"
-    status = 422 if request.method == "POST" and request.htmx else 200
+    status = 422 if request.method == "POST" else 200
     return render(request, template, {"form": form, "citizen": citizen, "source": source}, status=status)
 
 
@@ -177,7 +222,14 @@ def citizen_detail(request, pk: int):
             (enrolment, evaluate(book, enrolment_facts(enrolment, enrolment.target_group.code), facts, today))
         )
     current = services.enrolment_active_on(citizen)
+    waived = [
+        (enrolment, [(obligation_label(o), o.latest) for o in items if o.status == "waived"])
+        for enrolment, items in obligations
+        if enrolment.exempt
+    ]
     context = {
+        "exempt_blocker": services.exemption_blocker(current, today),
+        "waived": waived,
         "citizen": citizen,
         "enrolments": enrolments,
         "current": current,
@@ -210,9 +262,15 @@ def indsigt(request, pk: int):
         user=request.user, citizen=citizen, action=AuditEvent.Action.EXPORT, details={"kind": "indsigt"}
     )
     data = selectors.citizen_indsigt(citizen)
+    set_names = {rs.code: rs.name for rs in current_rulebook().rule_sets}
+    obligations = [
+        {**o, "label": obligation_label(SimpleNamespace(**o)), "set_name": set_names.get(o["rule_set"], "")}
+        for o in data["obligations"]
+    ]
     context = {
         "citizen": citizen,
         "data": data,
+        "obligations": obligations,
         "today": timezone.localdate(),
         "group_names": dict(TargetGroup.objects.values_list("code", "name_da")),
         "action_names": dict(AuditEvent.Action.choices),
@@ -232,7 +290,9 @@ def reveal_cpr(request, pk: int):
     return render(request, "citizens/cpr_revealed.html", {"citizen": citizen, "cpr": cpr})
 
 
-def _action(request, pk, form_class, title, apply, success_message, initial=None, **form_kwargs):
+def _action(
+    request, pk, form_class, title, apply, success_message, initial=None, context=None, **form_kwargs
+):
     """A citizen-page action: validate, call the service, report back next to the field."""
     citizen = selectors.citizen_get_for(request.user, pk)
     form = form_class(request.POST or None, initial=initial(citizen) if initial else None, **form_kwargs)
@@ -263,7 +323,7 @@ def _action(request, pk, form_class, title, apply, success_message, initial=None
     return render(
         request,
         "citizens/action_form.html",
-        {"form": form, "citizen": citizen, "title": title},
+        {"form": form, "citizen": citizen, "title": title, **(context or {})},
         status=422 if request.method == "POST" else 200,
     )
 
@@ -272,10 +332,26 @@ def transfer(request, pk: int):
     def apply(citizen, data):
         services.enrolment_transfer(user=request.user, citizen=citizen, **data)
 
-    return _action(request, pk, TransferForm, _("Skift målgruppe"), apply, _("Målgruppen er skiftet."))
+    citizen = selectors.citizen_get_for(request.user, pk)
+    current = services.enrolment_active_on(citizen)
+    return _action(
+        request,
+        pk,
+        TransferForm,
+        _("Skift målgruppe"),
+        apply,
+        _("Målgruppen er skiftet."),
+        context={"current": current},
+    )
 
 
 def exempt(request, pk: int):
+    citizen = selectors.citizen_get_for(request.user, pk)
+    blocker = services.exemption_blocker(services.enrolment_active_on(citizen), timezone.localdate())
+    if blocker is not None and request.method == "GET":  # say so before a reason is typed
+        messages.error(request, blocker)
+        return redirect("citizens:detail", pk=citizen.pk)
+
     def apply(citizen, data):
         enrolment = services.enrolment_active_on(citizen)
         if enrolment is None:
@@ -331,20 +407,28 @@ def edit(request, pk: int):
 
 def create(request):
     teams = selectors.teams_visible_to(request.user)
-    form = CitizenCreateForm(
-        request.POST or None, teams=teams, caseworkers=selectors.caseworkers_visible_to(request.user)
-    )
+    caseworkers = selectors.caseworkers_visible_to(request.user)
+    initial = {}
+    if len(teams) == 1:  # the only choice is the right one
+        initial["team"] = teams[0].pk
+    me = staff_member_of(request.user)
+    if me is not None and caseworkers.filter(pk=me.pk).exists():
+        initial["caseworker"] = me.pk
+        initial.setdefault("team", me.team_id)
+    form = CitizenCreateForm(request.POST or None, teams=teams, caseworkers=caseworkers, initial=initial)
+    context = {"form": form}
     if request.method == "POST" and form.is_valid():
         try:
             citizen = services.citizen_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
+            # A duplicate CPR number: offer the way onward when the user may see that citizen.
+            cpr = form.data.get("cpr", "")
+            context["duplicate_citizen"] = selectors.citizen_with_cpr_for(request.user, cpr)
         else:
             messages.success(request, _("Borgeren er oprettet."))
             return redirect("citizens:detail", pk=citizen.pk)
-    return render(
-        request, "citizens/create.html", {"form": form}, status=422 if request.method == "POST" else 200
-    )
+    return render(request, "citizens/create.html", context, status=422 if request.method == "POST" else 200)
 
 
 # --- team leaders: reassignment -------------------------------------------------------------
@@ -365,6 +449,11 @@ def reassign(request):
         )
         chosen_ids = [i for i in request.POST.getlist("citizens") if _is_id(i)]
         context.update({"candidates": candidates, "source": source, "target": target})
+        audit_citizens_shown(
+            user=request.user,
+            citizen_ids=candidates.values_list("pk", flat=True),
+            details={"page": "reassign", "from": source.pk},
+        )
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             chosen = list(candidates.filter(pk__in=chosen_ids)) if chosen_ids else []
             if not chosen:
@@ -393,34 +482,17 @@ def reassign(request):
 def audit(request):
     if not is_admin(request.user):
         raise PermissionDenied
-    events = selectors.audit_events_for(request.user)
-    username = request.GET.get("user", "").strip()
-    citizen_id = request.GET.get("citizen", "").strip()
-    date_from, date_to = request.GET.get("from", ""), request.GET.get("to", "")
-    errors = []
-    if username:
-        events = events.filter(user__username__iexact=username)
-    if citizen_id:
-        if _is_id(citizen_id):
-            events = events.filter(citizen_id=int(citizen_id))
-        else:
-            errors.append(_("Borger-id skal være et tal."))
-    for label, value, lookup in (
-        (_("Fra"), date_from, "at__date__gte"),
-        (_("Til"), date_to, "at__date__lte"),
-    ):
-        if value:
-            try:
-                events = events.filter(**{lookup: timezone.datetime.fromisoformat(value).date()})
-            except ValueError:
-                errors.append(_("%(label)s: ugyldig dato.") % {"label": label})
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    search = AuditEventFilter(request.GET or None, queryset=selectors.audit_events_for(request.user))
+    page = Paginator(search.qs, 100).get_page(request.GET.get("page"))
+    names = audit_text.names_for(page)
+    for event in page:
+        event.description = audit_text.describe(event.action, event.details, names)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "citizens/audit.html",
-        {"events": page, "page": page, "errors": errors, "params": request.GET, "query": params.urlencode()},
+        {"events": page, "page": page, "search": search, "query": params.urlencode()},
     )
 
 

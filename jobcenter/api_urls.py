@@ -15,6 +15,7 @@ from catalogue import api as catalogue_api
 from citizens import api as citizens_api
 from jobcenter import api as jobcenter_api
 from jobcenter.api_base import json_error_response
+from jobcenter.compliance_report import ComplianceView
 from planning import api as planning_api
 
 app_name = "api"
@@ -79,6 +80,7 @@ def not_found(request, rest=""):
 
 urlpatterns = _exempt_from_login_middleware(
     [
+        path("v1/compliance/", ComplianceView.as_view(), name="compliance"),
         path("v1/", include(router.urls)),
         path("schema/", SchemaView.as_view(), name="schema"),
         path("docs/", csp_update(SWAGGER_CSP)(SwaggerView.as_view(url_name="api:schema")), name="docs"),

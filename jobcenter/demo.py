@@ -447,8 +447,15 @@ def first_forecast(on: date) -> str:
     return f"Første prognose beregnet for {on:%d.%m.%Y} ({', '.join(codes)})."
 
 
+def planned_talks(on: date) -> str:
+    """Planned talks for the coming weeks (planning; needs the refreshed obligations)."""
+    from planning.demo import seed_bookings
+
+    return f"Samtaler booket de kommende uger: {seed_bookings(on=on)}."
+
+
 # Steps after the demo data is in: each takes the reference date and returns a line to print.
-FOLLOW_UPS = [first_forecast]
+FOLLOW_UPS = [first_forecast, planned_talks]
 
 
 def run_follow_ups(on: date) -> list[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jobcenter import reports
+from jobcenter import compliance_report, reports
 
 app_name = "reports"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("regelsaet/", reports.comparison, name="comparison"),
     path("katalog/", reports.catalogue, name="catalogue"),
     path("risiko/", reports.risk, name="risk"),
+    path("kvoter/", compliance_report.compliance, name="compliance"),
     path("notat/", reports.briefing, name="briefing"),
     path("prognose/", reports.forecast_start, name="forecast_start"),
     path("prognose/<int:pk>/", reports.forecast_status, name="forecast_status"),

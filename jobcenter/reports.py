@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,16 +13,13 @@ from django.views.decorators.http import require_POST
 
 from catalogue.economy import assumptions_on
 from catalogue.models import RuleSet, TargetGroup
-from jobcenter import report_data
+from jobcenter import exports, report_data
 from jobcenter.models import ForecastSnapshot
 from jobcenter.perms import is_admin, is_team_leader_or_admin, teams_visible_to
 from jobcenter.services import HORIZONS, default_codes, forecast_request
 from jobcenter.tasks import run_forecast
 
-EXPORT_TYPES = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
+EXPORT_TYPES = ("csv", "xlsx")
 
 
 def leaders_only(view):
@@ -40,13 +37,7 @@ def _export(request, dataset, name: str):
     fmt = request.GET.get("format")
     if fmt not in EXPORT_TYPES:
         return None
-    content_type, ext = EXPORT_TYPES[fmt]
-    body = dataset.export(fmt)
-    if fmt == "csv":
-        body = "\ufeff" + body  # Excel reads UTF-8 with a BOM
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.{ext}"'
-    return response
+    return exports.dataset_response(fmt, name, dataset)  # Danish Excel, no formulas
 
 
 def _base_context(request, snapshot, current: str) -> dict:

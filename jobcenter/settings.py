@@ -144,6 +144,8 @@ OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
 # {"<group id or name>": "caseworker" | "team_leader" | "admin"} and {"<group>": "<team name>"}, JSON.
 OIDC_ROLE_GROUPS = json.loads(os.environ.get("OIDC_ROLE_GROUPS", "{}"))
 OIDC_TEAM_GROUPS = json.loads(os.environ.get("OIDC_TEAM_GROUPS", "{}"))
+if set(OIDC_ROLE_GROUPS.values()) - {"caseworker", "team_leader", "admin"}:
+    raise RuntimeError("OIDC_ROLE_GROUPS maps groups to caseworker, team_leader or admin only.")
 OIDC_LOGIN_LABEL = os.environ.get("OIDC_LOGIN_LABEL", "")
 OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
 AUTHENTICATION_BACKENDS = [
@@ -212,7 +214,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # first the refresh (the passing of time), then retention, then the forecast on fresh data.
 CELERY_BEAT_SCHEDULE = {
     "refresh-obligations-nightly": {
-        "task": "citizens.tasks.refresh_all_obligations",
+        "task": "citizens.tasks.refresh_obligations_nightly",
         "schedule": crontab(hour=1, minute=0),
     },
     "anonymise-inactive-nightly": {

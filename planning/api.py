@@ -110,6 +110,9 @@ class BookingViewSet(
 
     @extend_schema(parameters=[CITIZEN, STATUS], responses={200: BookingSerializer(many=True), **ERRORS})
     def list(self, request, *args, **kwargs):
+        citizen = _int_param(request, "citizen")
+        if citizen:
+            citizen_selectors.citizen_get_for(request.user, citizen)  # 404 unless visible (then audited)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=BookingCreateSerializer, responses={201: BookingSerializer, **ERRORS})

@@ -16,6 +16,7 @@ from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import rulebook
+from catalogue.labels import label_choices
 from citizens.models import Citizen, Contact, Enrolment
 from jobcenter.models import StaffMember, Team
 
@@ -119,8 +120,8 @@ class Booking(models.Model):
     minutes = models.PositiveSmallIntegerField(
         _("minutter"), validators=[MinValueValidator(5), MaxValueValidator(480)]
     )
-    kind = models.CharField(_("kontaktform"), max_length=30, choices=rulebook.KIND_LABELS)
-    channel = models.CharField(_("kanal"), max_length=20, choices=rulebook.CHANNEL_LABELS)
+    kind = models.CharField(_("kontaktform"), max_length=30, choices=label_choices(rulebook.KIND_LABELS))
+    channel = models.CharField(_("kanal"), max_length=20, choices=label_choices(rulebook.CHANNEL_LABELS))
     details = models.CharField(_("sted eller telefon-/videooplysninger"), max_length=300, blank=True)
     # The obligation it is meant to meet (a snapshot: stored obligations are recomputed).
     enrolment = models.ForeignKey(

@@ -34,6 +34,7 @@ ROOM_TAKEN = "Lokalet er lige blevet booket af en anden. Vælg en anden tid."
 DEFAULT_MINUTES = {"fremmoede": 45, "telefon": 30, "video": 30, "digital": 20}
 LATE_HORIZON_DAYS = 60  # when the deadline has passed: propose slots this far ahead
 LEAD = timedelta(minutes=30)  # never propose a slot starting sooner than this
+FIRST_WINDOW_DAYS = 21  # the slot search reads this much of the calendar first, then more
 
 
 @dataclass
@@ -47,6 +48,10 @@ class Proposal:
     minutes: int
     slots: list[Slot]
     late: bool
+
+    @property
+    def label(self) -> str:
+        return obligation_label(self.obligation) if self.obligation is not None else ""
 
 
 def caseworker_for(citizen: Citizen, user) -> StaffMember | None:
@@ -80,20 +85,27 @@ def propose_slots(
         return Proposal(obligation, None, kind, channel, minutes, [], False)
     deadline = obligation.latest if obligation is not None else today + timedelta(days=LATE_HORIZON_DAYS)
     horizon = max(deadline, today) + timedelta(days=LATE_HORIZON_DAYS)
-    inputs = selectors.calendar_inputs(staff, today, horizon, with_rooms=channel == "fremmoede")
-
     def search(until: date) -> list[Slot]:
-        return find_slots(
-            now=now + LEAD,
-            until=until,
-            minutes=minutes,
-            hours=inputs.hours,
-            absences=inputs.absences,
-            closed=inputs.closed,
-            busy=inputs.busy,
-            rooms=inputs.rooms,
-            limit=limit,
-        )
+        # Read the calendar in growing windows: the first free slots are usually days away, and a
+        # deadline months ahead must not mean reading months of bookings.
+        span = FIRST_WINDOW_DAYS
+        while True:
+            window_end = min(until, today + timedelta(days=span))
+            inputs = selectors.calendar_inputs(staff, today, window_end, with_rooms=channel == "fremmoede")
+            slots = find_slots(
+                now=now + LEAD,
+                until=window_end,
+                minutes=minutes,
+                hours=inputs.hours,
+                absences=inputs.absences,
+                closed=inputs.closed,
+                busy=inputs.busy,
+                rooms=inputs.rooms,
+                limit=limit,
+            )
+            if len(slots) >= limit or window_end >= until:
+                return slots
+            span *= 4
 
     slots = search(deadline) if deadline >= today else []
     late = not slots

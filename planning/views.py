@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citizens import selectors as citizen_selectors
+from citizens.audit import audit_citizens_shown
+from citizens.models import AuditEvent
+from citizens.services import audit_log
 from jobcenter.hardening import allow_inline_styles_of
 from jobcenter.perms import is_team_leader_or_admin
 from planning import feeds, reports, selectors, services
@@ -106,6 +109,8 @@ def book(request, pk: int):
 
 def booking_detail(request, pk: int):
     booking = selectors.booking_get_for(request.user, pk)
+    audit_log(user=request.user, citizen_id=booking.citizen_id, action=AuditEvent.Action.VIEW,
+              details={"page": "booking", "booking": booking.pk})
     return _panel(request, "planning/_booking_panel.html", {"booking": booking})
 
 
@@ -178,11 +183,19 @@ def summons_issue(request, pk: int):
 
 
 def _summons_for(request, pk: int) -> Summons:
-    return get_object_or_404(
+    summons = get_object_or_404(
         Summons.objects.select_related("booking", "citizen"),
         pk=pk,
         citizen__in=citizen_selectors.citizen_list_for(request.user),
     )
+    # Reading a letter kept with the citizen is an access to the citizen's record.
+    audit_log(
+        user=request.user,
+        citizen=summons.citizen,
+        action=AuditEvent.Action.VIEW,
+        details={"summons": summons.pk},
+    )
+    return summons
 
 
 def summons_detail(request, pk: int):
@@ -216,6 +229,8 @@ def calendar(request):
     first = day if view == "dag" else services.week_start(day)
     last = first if view == "dag" else first + timedelta(days=6)
     bookings = list(selectors.calendar_for(staff, first, last))
+    audit_citizens_shown(user=request.user, citizen_ids=[b.citizen_id for b in bookings],
+                         details={"page": "calendar", "from": str(first), "to": str(last)})
     days = []
     for offset in range((last - first).days + 1):
         d = first + timedelta(days=offset)

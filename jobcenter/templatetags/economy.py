@@ -76,7 +76,7 @@ def dkdatetime(value):
 
 @register.filter
 def label(code, vocabulary):
-    """The Danish label of a stable code: {{ o.status|label:"status" }}."""
+    """The label of a stable code in the user's language: {{ o.status|label:"status" }}."""
     from catalogue import rulebook
 
     labels = {
@@ -86,7 +86,17 @@ def label(code, vocabulary):
         "outcome": rulebook.OUTCOME_LABELS,
         "performer": rulebook.PERFORMER_LABELS,
     }[vocabulary]
-    return labels.get(code, code)
+    from catalogue.labels import translate
+
+    return translate(labels.get(code, code))
+
+
+@register.filter
+def obligation_label(stored):
+    """A stored "Jobsamtale 3 af 3" in the user's language."""
+    from catalogue.labels import next_label
+
+    return next_label(stored)
 
 
 @register.filter

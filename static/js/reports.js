@@ -41,6 +41,18 @@
         { label: bt.series.actual, data: bt.actual, borderColor: "#1a1a1a", borderDash: [6, 4], pointStyle: "rectRot" }
       ] } });
     }
+    document.querySelectorAll("canvas.kp-compliance-chart").forEach(function (canvas) {
+      var q = data(canvas.dataset.source);
+      if (!q) return;
+      var pct = new Intl.NumberFormat("da-DK", { maximumFractionDigits: 1 });
+      new Chart(canvas, { type: "line", options: Object.assign({}, common, {
+        scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } } },
+        plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + pct.format(c.parsed.y) + " %"; } } } } }),
+        data: { labels: q.labels, datasets: [
+          { label: "Andel til tiden (%)", data: q.share, borderColor: "#0059b3", backgroundColor: "#0059b3", spanGaps: true },
+          { label: "Kvote (%)", data: q.quota, borderColor: "#1a1a1a", borderDash: [6, 4], pointStyle: "rectRot" }
+        ] } });
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw); else draw();
 })();

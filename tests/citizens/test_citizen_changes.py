@@ -102,10 +102,12 @@ def test_transfer_ends_current_enrolment_and_starts_a_new_one(alice, teams):
 def test_exemption_needs_a_reason_and_respects_the_work_obligation(alice, teams):
     citizen = make_citizen(teams[0], alice, group="kh-jobparat", work_obligation=True)
     enrolment = citizen.enrolments.get()
-    with pytest.raises(ValidationError, match="begrundelse"):
-        services.enrolment_mark_exempt(user=alice.user, enrolment=enrolment, reason=" ")
+    # Under the work obligation it is refused at once, before any reason (issue 13 #2).
     with pytest.raises(ValidationError, match="arbejdspligt"):
-        services.enrolment_mark_exempt(user=alice.user, enrolment=enrolment, reason="Selvhjulpen")
+        services.enrolment_mark_exempt(user=alice.user, enrolment=enrolment, reason=" ")
+    eligible = make_citizen(teams[0], alice, group="kh-jobparat").enrolments.get()
+    with pytest.raises(ValidationError, match="begrundelse"):
+        services.enrolment_mark_exempt(user=alice.user, enrolment=eligible, reason=" ")
 
 
 def test_exemption_is_refused_beyond_the_25_percent_limit(alice, teams):
@@ -151,7 +153,7 @@ def test_audit_log_is_searchable_by_admins(client, ada, alice, teams):
     citizen = make_citizen(teams[0], alice)
     client_for(client, alice).get(reverse("citizens:detail", args=[citizen.pk]))
     client_for(client, ada)
-    found = client.get(reverse("citizens:audit"), {"user": "alice", "citizen": citizen.pk})
+    found = client.get(reverse("citizens:audit"), {"user": "alice", "citizen": citizen.cpr})
     assert [e.action for e in found.context["events"]] == ["view"]
-    bad = client.get(reverse("citizens:audit"), {"from": "not-a-date"})
-    assert "ugyldig dato" in bad.content.decode()
+    bad = client.get(reverse("citizens:audit"), {"date_from": "not-a-date"})
+    assert "gyldig dato" in bad.content.decode()

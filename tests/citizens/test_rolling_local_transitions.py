@@ -13,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalogue.rulebook import DEFAULT_PATH, RuleBookError, load_rulebook, rulebook_from_dict
+from citizens.compliance import Case, compliance_rows
 from citizens.obligations import (
     LOCAL_LABEL,
     STATUTORY_LABEL,
     ContactFacts,
     EnrolmentFacts,
     add_months,
-    cohort_compliance,
     evaluate,
     layered_rules,
     rule_layers,
@@ -295,8 +295,8 @@ def test_kh_jobparat_course_from_may_2026_crossing_1_july():
     exempt = evaluate(BOOK, EnrolmentFacts("kh-jobparat", D(2026, 5, 4), exempt=True), contacts[:1],
                       D(2026, 9, 1), local_sets=())
     assert [o.status for o in exempt] == ["met", "waived", "waived", "waived"]
-    result = cohort_compliance([(enrolment, obs)], "kh-jobparat.jobsamtaler-0-6-mdr")
-    assert [(r.cohort, r.quota_pct) for r in result.rows] == [("2026-05", 75)]
+    rows = compliance_rows([Case(1, 1, 1, enrolment.start, obs)], D(2026, 9, 1))
+    assert [(r.cohort, r.pool.quota_pct) for r in rows] == [("2026-05", 75)]
 
 
 def test_course_started_before_july_with_deadline_before_july_keeps_lab_2024():

@@ -194,3 +194,15 @@ def test_no_inline_script_style_or_handler_in_the_pages(client, ada, alice, team
         assert not re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))[^>]*>", html), url
         assert not re.search(r"\son[a-z]+\s*=", html), url
         assert not re.search(r"\sstyle\s*=|<style", html), url
+
+
+def test_the_reassignment_list_is_audited(client, lea, alice, teams):
+    shown = [make_citizen(teams[0], alice, name=f"Flyt Borger{i}") for i in range(2)]
+    client_for(client, lea)
+    AuditEvent.objects.all().delete()
+    response = client.get(
+        reverse("citizens:reassign"), {"from_caseworker": alice.pk, "to_caseworker": lea.pk}
+    )
+    assert response.status_code == 200
+    event = AuditEvent.objects.get()
+    assert sorted(event.details["citizens"]) == sorted(c.pk for c in shown)

@@ -138,3 +138,18 @@ def test_a_few_typos_in_an_office_behind_one_address_lock_nobody_else(client, al
     for i in range(settings.AXES_USERNAME_FAILURE_LIMIT):
         client.post("/login/", {"username": f"colleague{i}", "password": "typo"}, **address)
     assert client.post("/login/", {"username": "alice", "password": "pw-alice"}, **address).status_code == 302
+
+
+def test_settings_refuse_an_unknown_role_in_the_sso_mapping_and_local_login_off_without_sso():
+    for values in (
+        {"OIDC_RP_CLIENT_ID": "kp", "OIDC_ROLE_GROUPS": '{"sg-x": "chef"}'},
+        {"LOCAL_LOGIN": "0"},
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", PRINT_DEBUG],
+            cwd=ROOT,
+            env=_settings_env(DEBUG="1", **values),
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode != 0 and "RuntimeError" in result.stderr, values

@@ -109,6 +109,9 @@ def test_summons_pdf_has_danish_letters_and_issuing_is_audited(client, alice, ov
     assert "Søren Ærø" in text
     assert "03.03.2031 kl. 09:00" in text
     assert "udebliver" in text and "å" in text
+    assert AuditEvent.objects.filter(
+        citizen=overdue, action=AuditEvent.Action.VIEW, details__summons=summons.pk
+    ).exists()  # reading it is logged too
     event = AuditEvent.objects.get(citizen=overdue, action=AuditEvent.Action.EXPORT)
     assert event.details == {"kind": "indkaldelse", "booking": booking.pk, "summons": summons.pk}
     assert event.user == alice.user

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citizens', '0002_worklist_count_index'),
+        ('citizens', '0003_contact_idempotency_key'),
     ]
 
     operations = [
