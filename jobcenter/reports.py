@@ -16,7 +16,7 @@ from jobcenter import exports, report_data
 from jobcenter.jobs import QUEUE_UNAVAILABLE, queue_forecast
 from jobcenter.models import ForecastSnapshot
 from jobcenter.perms import is_admin, is_team_leader_or_admin, teams_visible_to
-from jobcenter.services import HORIZONS, forecast_request
+from jobcenter.services import HORIZONS, default_codes, forecast_request
 
 EXPORT_TYPES = ("csv", "xlsx")
 
@@ -143,7 +143,7 @@ def _whole_number(raw: str, what: str) -> int:
 def forecast_start(request):
     codes = [c for c in request.POST.getlist("rule_sets") if c]
     if not codes:
-        codes = list(RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).values_list("code", flat=True))
+        codes = default_codes()
     try:
         months = _whole_number(request.POST.get("months", "12"), _("Horisonten"))
         inflow = {}
