@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup install migrate demo serve test lint check worker beat clean
+.PHONY: run setup install migrate demo serve test lint check worker beat clean backup restore
 
 # `make run` and its steps are for a developer's machine: ask for DEBUG (settings fail closed).
 run setup migrate demo serve lint worker beat: export DEBUG ?= 1
@@ -44,6 +44,13 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A jobcenter beat --loglevel=info
+
+backup:  # pg_dump (custom format) of DATABASE_URL into backups/
+	scripts/backup.sh $(FILE)
+
+restore:  # make restore FILE=backups/....dump: replaces DATABASE_URL's data, in one transaction
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/kontaktplan-....dump"; exit 2; }
+	scripts/restore.sh "$(FILE)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles screenshots

@@ -143,15 +143,16 @@ DEMO_INITIATIVES = (
         "low",
     ),
     (
+        # Computed from the forecast: the local level's cost on top of the statutory rules.
         "Lokalt serviceniveau efter de første 6 måneder",
         "specified",
         "service_level",
         "2.0",
         "manual",
-        None,
+        "lokal-jobparat-3-mdr",
         None,
         "1.8",
-        "dagpenge",
+        "kh-jobparat",
         "medium",
     ),
     (

@@ -276,3 +276,39 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.action}"
+
+
+class ImportJob(models.Model):
+    """One check (dry run) or import of an uploaded caseload file, run by a Celery worker
+    (citizens/import_jobs.py). The file waits privately in KONTAKTPLAN_IMPORT_DIR under `token`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Venter")
+        RUNNING = "running", _("Kører")
+        DONE = "done", _("Færdig")
+        FAILED = "failed", _("Fejlet")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    name = models.CharField(_("fil"), max_length=255)
+    token = models.CharField(max_length=64)
+    commit = models.BooleanField(_("gem"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("fremdrift (%)"), default=0)
+    lines = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [[row, column, message], ...], at most 500
+    error_count = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)  # the importer's Result as a dict
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("importer")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == self.Status.DONE and not self.error_count

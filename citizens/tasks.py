@@ -45,3 +45,18 @@ def anonymise_inactive() -> int:
     from citizens.services import citizens_anonymise_inactive
 
     return citizens_anonymise_inactive()
+
+
+@shared_task(
+    name="citizens.tasks.run_import_job",
+    autoretry_for=(OperationalError,),
+    max_retries=3,
+    retry_backoff=True,
+    soft_time_limit=25 * 60,
+    time_limit=30 * 60,
+)
+def run_import_job(job_id: int) -> int:
+    """Check or import an uploaded caseload file (citizens/import_jobs.py)."""
+    from citizens import import_jobs
+
+    return import_jobs.run(job_id).pk

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from citizens import views
+from citizens import import_views, views
 
 app_name = "citizens"
 
@@ -9,7 +9,9 @@ urlpatterns = [
     path("opret/", views.create, name="create"),
     path("omfordeling/", views.reassign, name="reassign"),
     path("adgangslog/", views.audit, name="audit"),
-    path("import/", views.import_caseload, name="import"),
+    path("import/", import_views.upload, name="import"),
+    path("import/<int:pk>/", import_views.job, name="import_job"),
+    path("import/<int:pk>/bekraeft/", import_views.confirm, name="import_confirm"),
     path("<int:pk>/", views.citizen_detail, name="detail"),
     path("<int:pk>/kontakt/", views.contact_create, name="contact"),
     path("<int:pk>/cpr/", views.reveal_cpr, name="reveal_cpr"),

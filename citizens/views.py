@@ -1,10 +1,5 @@
 """Caseworker pages. Thin: access through selectors, writes through services, rules in the engine."""
 
-import os
-import tempfile
-import time
-import uuid
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -21,7 +16,7 @@ from django_tables2 import RequestConfig
 
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
-from citizens import audit_text, importer, selectors, services
+from citizens import audit_text, selectors, services
 from citizens.audit import audit_citizens_shown
 from citizens.audit_filters import AuditEventFilter
 from citizens.filters import WorklistFilter
@@ -31,7 +26,6 @@ from citizens.forms import (
     CitizenEditForm,
     ContactForm,
     ExemptForm,
-    ImportForm,
     ReassignForm,
     TransferForm,
 )
@@ -494,74 +488,3 @@ def audit(request):
         "citizens/audit.html",
         {"events": page, "page": page, "search": search, "query": params.urlencode()},
     )
-
-
-# --- admins: bulk import --------------------------------------------------------------------
-
-# Dry-run files wait here for the confirmation. They hold full CPR numbers: private to the app's
-# user, deleted once used, and swept after an hour. With several web servers, point
-# KONTAKTPLAN_IMPORT_DIR at a shared private directory.
-IMPORT_DIR = Path(
-    os.environ.get("KONTAKTPLAN_IMPORT_DIR", Path(tempfile.gettempdir()) / "kontaktplan-import")
-)
-PENDING_IMPORT_TTL = 60 * 60
-
-
-def _import_dir() -> Path:
-    IMPORT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-    cutoff = time.time() - PENDING_IMPORT_TTL
-    for stale in IMPORT_DIR.iterdir():
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
-    return IMPORT_DIR
-
-
-def import_caseload(request):
-    """Upload a caseload file: a dry run with a report first, then confirm to import it all."""
-    if not is_admin(request.user):
-        raise PermissionDenied
-    pending = request.session.get("import_pending")
-    if request.method == "POST" and request.POST.get("confirm") == "yes" and pending:
-        path = IMPORT_DIR / pending["token"]
-        request.session.pop("import_pending", None)
-        if not path.exists():
-            messages.error(request, _("Den prøvekørte fil er udløbet. Upload den igen."))
-            return redirect("citizens:import")
-        try:
-            report, result = importer.run_import(
-                path.read_bytes(), pending["name"], user=request.user, commit=True
-            )
-        finally:
-            path.unlink(missing_ok=True)
-        if result is None:
-            context = {"form": ImportForm(), "report": report}
-            return render(request, "citizens/import.html", context, status=422)
-        messages.success(
-            request,
-            _(
-                "Importen er gemt: %(new)d nye borgere, %(upd)d ændrede, %(same)d uændrede, "
-                "%(contacts)d nye kontakter."
-            )
-            % {
-                "new": result.created,
-                "upd": result.updated,
-                "same": result.unchanged,
-                "contacts": result.contacts_created,
-            },
-        )
-        return redirect("citizens:import")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        report, result = importer.run_import(data, upload.name, user=request.user, commit=False)
-        context.update({"report": report, "result": result, "name": upload.name})
-        if result is not None:
-            token = uuid.uuid4().hex + (".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv")
-            path = _import_dir() / token
-            path.touch(mode=0o600)
-            path.write_bytes(data)
-            request.session["import_pending"] = {"token": token, "name": upload.name}
-    status = 422 if request.method == "POST" and not context.get("result") else 200
-    return render(request, "citizens/import.html", context, status=status)

@@ -1,6 +1,5 @@
 """The organisation (read) and the forecast API: POST starts the Celery job (202), GET polls it."""
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -8,12 +7,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from catalogue.models import RuleSet, TargetGroup
-from jobcenter.api_base import ErrorSerializer, IsTeamLeaderOrAdmin, StrictSerializer
+from jobcenter.api_base import ErrorSerializer, IsTeamLeaderOrAdmin, QueueUnavailable, StrictSerializer
+from jobcenter.jobs import queue_forecast
 from jobcenter.models import ForecastSnapshot, Role, StaffMember, Team
 from jobcenter.perms import is_admin, teams_visible_to
 from jobcenter.report_data import scoped_result
 from jobcenter.services import HORIZONS, forecast_request
-from jobcenter.tasks import run_forecast
 
 ERRORS = {code: ErrorSerializer for code in (400, 401, 403, 404, 413, 415, 429)}
 
@@ -128,7 +127,7 @@ class ForecastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         request=ForecastRequestSerializer,
-        responses={202: ForecastSummarySerializer, **ERRORS},
+        responses={202: ForecastSummarySerializer, 503: ErrorSerializer, **ERRORS},
         description="Starter prognosen som Celery-job og svarer 202 med jobbets URL (også i Location).",
     )
     def create(self, request):
@@ -147,8 +146,7 @@ class ForecastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             )
         except (KeyError, ValueError) as exc:
             raise serializers.ValidationError({"rule_sets": [str(exc)[:200]]}) from None
-        if snapshot.status != ForecastSnapshot.Status.DONE:
-            args = [snapshot.rule_sets, snapshot.on.isoformat(), snapshot.months, snapshot.inflow or None]
-            transaction.on_commit(lambda: run_forecast.delay(*args))
+        if snapshot.status != ForecastSnapshot.Status.DONE and not queue_forecast(snapshot):
+            raise QueueUnavailable()
         body = ForecastSummarySerializer(snapshot).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})

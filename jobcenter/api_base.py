@@ -30,6 +30,7 @@ MESSAGES = {
     415: ("Indholdstypen understøttes ikke. Brug application/json.", "Unsupported media type. Use JSON."),
     429: ("For mange forespørgsler. Vent lidt og prøv igen.", "Too many requests. Wait and retry."),
     500: ("Der opstod en fejl på serveren. Prøv igen senere.", "Server error. Try again later."),
+    503: ("Køen er utilgængelig, prøv igen om lidt.", "The job queue is unavailable, try again shortly."),
 }
 
 
@@ -42,6 +43,14 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "Conflict."
     default_code = "conflict"
+
+
+class QueueUnavailable(exceptions.APIException):
+    """The Celery broker cannot be reached: the job was not started (jobcenter/jobs.py)."""
+
+    status_code = 503
+    default_detail = "Queue unavailable."
+    default_code = "queue_unavailable"
 
 
 def _fields_from(detail, prefix: str = "") -> dict[str, list[str]]:

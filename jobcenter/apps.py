@@ -7,4 +7,6 @@ class JobcenterConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from jobcenter import hardening, tokens  # noqa: F401 - connect their signal receivers
+        from jobcenter import hardening, tables_speed, tokens  # noqa: F401 - connect their signal receivers
+
+        tables_speed.install()

@@ -440,7 +440,7 @@ def first_forecast(on: date) -> str:
     """A 12-month forecast of every active rule set, computed here (no worker needed)."""
     from jobcenter import services
 
-    codes = list(RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).values_list("code", flat=True))
+    codes = services.default_codes()
     snapshot, _created = services.forecast_request(rule_sets=codes, on=on, months=12)
     if snapshot.status != snapshot.Status.DONE:
         services.compute_snapshot(snapshot)

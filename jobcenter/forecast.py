@@ -10,7 +10,8 @@ shares (facts, contacts) is run through the obligation engine once.
 Policies (stated so the figures can be checked):
 
 1. **What counts.** An obligation of the rule set (what-if mode when ``rule_set`` is given, else
-   the set in force on each deadline), evaluated on the horizon's last day with the contacts held
+   the set in force on each deadline; ``project=True``: rolling rules assume each talk is held on
+   its deadline), evaluated on the horizon's last day with the contacts held
    up to the forecast date ``on``. Left out: obligations already **met** by ``on`` (talks already
    held count), performed by the a-kasse (``not_municipal``), waived under the 25 % exemption,
    and those whose deadline is before ``on`` (past deadlines are the worklist's business).
@@ -41,6 +42,11 @@ Policies (stated so the figures can be checked):
    and fall back to (any kind, channel).
 7. **FTE and DKK.** FTE in a month = hours / (productive hours per FTE / 12); DKK = hours x
    (FTE cost / productive hours per FTE).
+9. **Local service levels.** A forecast of ``"S+L"`` layers the municipality's local rule set L
+   (kind ``local``) on the statutory set S through the engine (a local obligation counts only
+   when its local set and a statutory set are in force on its deadline; statutory rules take
+   contacts first); ``"S"`` alone is the statutory minimum. Rolling rules are projected (each
+   talk held on its deadline). Held talks, timing, survival and quotas apply alike.
 8. **Steady state.** Flows at their long-run level: a year's inflow per group (the sum of its
    calendar-month estimates, or 12 x the override's mean) times the contacts one new enrolment
    costs over its whole expected stay (its obligations weighted by survival, up to 20 years).
@@ -73,6 +79,7 @@ class Cohort:
     team: int | None = None
     caseworker: int | None = None
     contacts: tuple[ContactFacts, ...] = ()  # held before ``on``, no ids (so alike cohorts merge)
+    short_absence: bool = False
 
 
 @dataclass(frozen=True)
@@ -314,6 +321,7 @@ class _Profiler:
         self.timing = timing if timing is not None else {}
         self.exempt_share = exempt_share or {}
         self.held_shares = held_shares
+        self.local_sets: tuple[str, ...] | None = ()
         self.minutes: dict[tuple[str, str], float] = {}
         self.cache: dict = {}
         self.timing_used: dict[str, str] = {}
@@ -346,7 +354,8 @@ class _Profiler:
         start, end = facts.start, facts.end
         curve = None if self.flows is None else self.flows.survival.get(facts.target_group, NO_EXITS)
         base = curve((since - start).days) if curve is not None else 1.0
-        for ob in evaluate(self.book, facts, held, horizon_end, rule_set=self.rule_set):
+        for ob in evaluate(self.book, facts, held, horizon_end, rule_set=self.rule_set,
+                           local_sets=self.local_sets, project=True):
             if ob.status not in ACTIVE_STATUSES or ob.latest < since:
                 continue
             weight = _quota_weight(ob.quota_pct, self.exempt_share.get(facts.target_group, 0.0))
@@ -438,15 +447,20 @@ def forecast(
     The horizon starts with ``on``'s month, or ``first_month`` (the month after it): then what
     falls between ``on`` and that month is counted in the first month."""
     months = month_starts(first_month or on, n_months)
+    code = rule_set
+    rule_set, local_sets = split_code(code)
     if rule_set is not None:
         book.rule_set(rule_set)  # unknown set -> KeyError before any work
+    for local in local_sets or ():
+        book.rule_set(local)
     given = [c for c in cohorts if c.end is None or c.end >= on]
     all_cohorts = [c for c in given if c.start <= on]
     scheduled = [c for c in given if on < c.start <= months[-1] + timedelta(days=31)]
     if exempt_share is None:
         exempt_share = quota_weights(given)
     prof = _Profiler(book, rule_set, on, months, assumptions, flows, timing, exempt_share, held_shares)
-    result = Forecast(rule_set or "i-kraft", months, {}, {})
+    prof.local_sets = local_sets
+    result = Forecast(code or IN_FORCE, months, {}, {})
     horizon_end = prof.last_day
 
     def add(key, n, profile, presence, start_i=None):
@@ -464,9 +478,11 @@ def forecast(
             row_o[i] += n * (before - p)
             before = p
 
+    by_team = _team_sensitive(book, local_sets)
     by_facts: dict[tuple, list[Cohort]] = defaultdict(list)
     for c in all_cohorts:
-        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation)
+        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence,
+                               c.team if by_team else None)
         by_facts[(facts, c.contacts)].append(c)
     for (facts, contacts), group_cohorts in by_facts.items():
         profile = prof.profile(facts, contacts, on, horizon_end)
@@ -492,7 +508,8 @@ def forecast(
         i = max(0, (c.start.year - months[0].year) * 12 + c.start.month - months[0].month)
         if i >= len(months):
             continue
-        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation)
+        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence,
+                               c.team if by_team else None)
         key = (c.team, c.caseworker, c.target_group)
         result._row("contacts", key)
         result._row("hours", key)
@@ -507,10 +524,10 @@ def forecast(
             if not n:
                 continue
             start = on if i == 0 and on > months[0] else months[i]
-            facts = EnrolmentFacts(group, start)
-            profile = prof.profile(facts, (), start, horizon_end)
             presence = prof.presence(group, start, None, start)
             for team, share in shares.items():
+                profile = prof.profile(EnrolmentFacts(group, start, team=team if by_team else None), (),
+                                       start, horizon_end)
                 key = (team, None, group)
                 result._row("contacts", key)
                 result._row("hours", key)
@@ -532,7 +549,8 @@ def forecast(
                     "hours": per_year * share * life[1],
                 }
     result.method = {
-        "rule_set": rule_set or "i-kraft",
+        "rule_set": code or IN_FORCE,
+        "local_sets": list(local_sets) if local_sets is not None else "in force",
         "inflow": how,
         "flows": flows.method() if flows is not None else {"inflow": "none", "exits": {}},
         "timing": dict(sorted(prof.timing_used.items())),
@@ -543,18 +561,46 @@ def forecast(
     return result
 
 
+IN_FORCE = "i-kraft"
+
+
+def _team_sensitive(book: RuleBook, local_sets: tuple[str, ...] | None) -> bool:
+    """Whether a layered local level is switched off for some team (then facts carry the team)."""
+    if local_sets is None:
+        layers = [rs for rs in book.rule_sets if rs.kind == "local" and rs.status == "active"]
+    else:
+        layers = [book.rule_set(code) for code in local_sets]
+    return any(rs.teams_off for rs in layers)
+
+
+def split_code(code: str | None) -> tuple[str | None, tuple[str, ...] | None]:
+    """A forecast's rule set: ``"S"`` (statutory only), ``"S+L1+L2"`` (statutory with local service
+    levels layered on top, policy 9) or None (the sets in force on each deadline, with every
+    active local level: what the municipality actually does)."""
+    if code is None or code == IN_FORCE:
+        return None, None
+    statutory, *local = code.split("+")
+    return statutory, tuple(local)
+
+
+def layered_code(statutory: str, local: Iterable[str]) -> str:
+    return "+".join([statutory, *local])
+
+
 def held_key(facts: EnrolmentFacts, ob, on: date) -> tuple:
     """(group, rule, number, whole months since start on ``on``): the cell of a held share."""
     return facts.target_group, ob.rule, ob.number, (on - facts.start).days * 12 // 365
 
 
-def held_shares(samples, book: RuleBook, rule_set: str | None, on: date, horizon_end: date) -> dict:
+def held_shares(samples, book: RuleBook, code: str | None, on: date, horizon_end: date) -> dict:
     """Policy 1a: the share of each cell's obligations (deadline on or after ``on``) that contacts
     held by ``on`` already met, from a sample of ``(facts, contacts)`` evaluated exactly."""
     met: dict[tuple, list[int]] = {}
+    rule_set, local_sets = split_code(code)
     for facts, contacts in samples:
         held = [c for c in contacts if c.date <= on]
-        for ob in evaluate(book, facts, held, horizon_end, rule_set=rule_set):
+        for ob in evaluate(book, facts, held, horizon_end, rule_set=rule_set, local_sets=local_sets,
+                           project=True):
             if ob.latest < on or ob.status in ("waived", "not_municipal"):
                 continue
             cell = met.setdefault(held_key(facts, ob, on), [0, 0])
@@ -571,7 +617,8 @@ def lifetime(prof: _Profiler, group: str, start: date) -> tuple[float, float]:
         return hit
     end = add_months(start, 12 * STEADY_YEARS) - timedelta(days=1)
     contacts = hours = 0.0
-    for ob in evaluate(prof.book, EnrolmentFacts(group, start), (), end, rule_set=prof.rule_set):
+    for ob in evaluate(prof.book, EnrolmentFacts(group, start), (), end, rule_set=prof.rule_set,
+                       local_sets=prof.local_sets, project=True):
         if ob.status not in ACTIVE_STATUSES:
             continue
         weight = _quota_weight(ob.quota_pct, prof.exempt_share.get(group, 0.0))
@@ -651,5 +698,9 @@ def difference(a: Forecast, b: Forecast) -> dict[str, list[float]]:
 
 
 def layer_code(book: RuleBook, statutory: str, local: str) -> str:
-    """The code under which the engine evaluates ``statutory`` with the local level on top."""
-    raise KeyError(f"Lokalt serviceniveau '{local}' kan endnu ikke lægges oven på '{statutory}'.")
+    """The code of ``statutory`` with the local level ``local`` on top (both must exist)."""
+    if book.rule_set(local).kind != "local":
+        raise KeyError(f"'{local}' er ikke et lokalt serviceniveau.")
+    if book.rule_set(statutory).kind == "local":
+        raise KeyError(f"'{statutory}' er et lokalt serviceniveau, ikke et lovkrav.")
+    return layered_code(statutory, [local])

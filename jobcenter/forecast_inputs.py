@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Min, Q
 
 from catalogue.models import TargetGroup
 from catalogue.rulebook import RuleBook
@@ -33,6 +33,45 @@ def _running(on: date, team_ids: list[int] | None = None):
 
 def _codes() -> dict[int, str]:
     return dict(TargetGroup.objects.values_list("id", "code"))
+
+
+def caseload_and_flows(on: date) -> tuple[list[fc.Cohort], fl.Flows]:
+    """The running caseload as cohorts (without contacts) and the flows, from ONE GROUP BY over
+    every enrolment started by ``on`` (ids, no join to the target groups): the large-caseload path."""
+    codes = _codes()
+    anonymised = ExpressionWrapper(Q(citizen__anonymised_at__isnull=False), output_field=BooleanField())
+    rows = (
+        Enrolment.objects.filter(start__lte=on)
+        .annotate(anon=anonymised)
+        .values_list(
+            "citizen__team_id", "citizen__caseworker_id", "target_group_id", "start", "end", "exempt",
+            "work_obligation", "short_absence", "anon",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    window_end = on.replace(day=1)
+    window_start = fl.month_add(window_end, -fl.WINDOW_MONTHS)
+    starts: dict[tuple[str, date], float] = defaultdict(float)
+    durations: dict[tuple[str, int, bool], float] = defaultdict(float)
+    cohorts = []
+    history_from = None
+    for team, cw, gid, start, end, exempt, wo, short, anon, n in rows:
+        group = codes[gid]
+        if window_start <= start < window_end:
+            starts[(group, start.replace(day=1))] += n
+        if history_from is None or start < history_from:
+            history_from = start
+        if end is not None and end < on:
+            durations[(group, (end - start).days + 1, True)] += n
+            continue
+        durations[(group, (on - start).days + 1, False)] += n
+        if not anon:
+            cohorts.append(
+                fc.Cohort(group, start, n, end, exempt, wo, team=team, caseworker=cw, short_absence=short)
+            )
+    survival = fl.estimate_survival((g, d, ended, n) for (g, d, ended), n in durations.items())
+    return cohorts, fl.Flows(fl.estimate_inflow(starts, on, history_from), survival)
 
 
 def flows_on(on: date) -> fl.Flows:
@@ -84,14 +123,14 @@ def plain_cohorts(*, on: date, team_ids: list[int] | None = None) -> list[fc.Coh
         _running(on, team_ids)
         .values_list(
             "citizen__team_id", "citizen__caseworker_id", "target_group_id", "start", "end", "exempt",
-            "work_obligation",
+            "work_obligation", "short_absence",
         )
         .annotate(n=Count("id"))
         .order_by()
     )
     return [
-        fc.Cohort(codes[g], s, n, e, x, w, team=t, caseworker=c)
-        for t, c, g, s, e, x, w, n in rows
+        fc.Cohort(codes[g], s, n, e, x, w, team=t, caseworker=c, short_absence=a)
+        for t, c, g, s, e, x, w, a, n in rows
     ]
 
 
@@ -140,14 +179,18 @@ def held_sample(on: date, size: int) -> list[tuple[EnrolmentFacts, list[ContactF
     rows = list(
         _running(on)
         .filter(id__in=ids)
-        .values_list("citizen_id", "target_group__code", "start", "end", "exempt", "work_obligation")
+        .values_list(
+            "citizen_id", "target_group__code", "start", "end", "exempt", "work_obligation", "short_absence",
+            "citizen__team_id",
+        )
         .order_by("id")
     )
     contacts = held_contacts([r[0] for r in rows], on)
     out = []
-    for cid, group, start, end, exempt, wo in rows:
+    for cid, group, start, end, exempt, wo, short, team in rows:
         last = on if end is None or end > on else end
-        facts = EnrolmentFacts(group, start, end if end is not None and end >= on else None, exempt, wo)
+        known_end = end if end is not None and end >= on else None
+        facts = EnrolmentFacts(group, start, known_end, exempt, wo, short, team)
         held = [ContactFacts(d, k, c, b) for d, k, c, b in contacts.get(cid, ()) if start <= d <= last]
         out.append((facts, held))
     return out
@@ -159,12 +202,12 @@ def caseload_cohorts(*, on: date, team_ids: list[int] | None = None) -> list[fc.
     rows = list(
         _running(on, team_ids).values_list(
             "citizen_id", "citizen__team_id", "citizen__caseworker_id", "target_group__code",
-            "start", "end", "exempt", "work_obligation",
+            "start", "end", "exempt", "work_obligation", "short_absence",
         )
     )
     contacts = held_contacts(_running(on, team_ids).values("citizen_id"), on)
     counts: dict[tuple, int] = defaultdict(int)
-    for cid, team, cw, group, start, end, exempt, wo in rows:
+    for cid, team, cw, group, start, end, exempt, wo, short in rows:
         last = on if end is None or end > on else end
         held = tuple(
             ContactFacts(d, kind, channel, by)
@@ -172,10 +215,10 @@ def caseload_cohorts(*, on: date, team_ids: list[int] | None = None) -> list[fc.
             if start <= d <= last
         )
         end_known = end if end is not None and end >= on else None
-        counts[(team, cw, group, start, end_known, exempt, wo, held)] += 1
+        counts[(team, cw, group, start, end_known, exempt, wo, held, short)] += 1
     return [
-        fc.Cohort(g, s, n, e, x, w, team=t, caseworker=c, contacts=h)
-        for (t, c, g, s, e, x, w, h), n in counts.items()
+        fc.Cohort(g, s, n, e, x, w, team=t, caseworker=c, contacts=h, short_absence=a)
+        for (t, c, g, s, e, x, w, h, a), n in counts.items()
     ]
 
 

@@ -177,6 +177,9 @@ def parse(book: RuleBook, data: Any) -> dict:
     _keys(data, _TOP, "")
     on = _parse_date(_require(data, "on", ""), "on")
     rule_set = _rule_set(book, data, "rule_set", required=True)
+    if rule_set is not None and book.rule_set(rule_set).kind == "local":
+        raise ScenarioError("rule_set", "er et lokalt serviceniveau; angiv lovkravet her og det lokale i "
+                                        "local_rule_set")
     local = _rule_set(book, data, "local_rule_set", required=False)
     months = _int(_require(data, "months", ""), "months", 1, MAX_MONTHS)
     enrolments = [_enrolment(book, item, f"enrolments[{i}]")
@@ -205,7 +208,9 @@ def run(book: RuleBook, data: Any) -> dict:
     for i, (f, n) in enumerate(s["enrolments"]):
         contacts = tuple(sorted(held.get(i, ()), key=lambda c: (c.date, c.kind, c.channel)))
         if contacts:
-            for rule, x in fc.timing_positions(evaluate(book, f, contacts, on, rule_set=rule_set)):
+            statutory, local_sets = fc.split_code(rule_set)
+            obligations = evaluate(book, f, contacts, on, rule_set=statutory, local_sets=local_sets)
+            for rule, x in fc.timing_positions(obligations):
                 positions.setdefault(rule, []).extend([x] * n)
         cohorts.append(fc.Cohort(f.target_group, f.start, n, f.end, f.exempt, f.work_obligation,
                                  contacts=contacts))
@@ -218,7 +223,10 @@ def layered(book: RuleBook, rule_set: str, local: str | None) -> str:
     """The rule set the engine evaluates: statutory, or statutory with a local level on top."""
     if local is None:
         return rule_set
-    return fc.layer_code(book, rule_set, local)
+    try:
+        return fc.layer_code(book, rule_set, local)
+    except KeyError as exc:
+        raise ScenarioError("local_rule_set", str(exc).strip("'\"")) from None
 
 
 def render(result: fc.Forecast, assumptions: fc.Assumptions, s: dict) -> dict:

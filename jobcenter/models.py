@@ -134,6 +134,8 @@ class ForecastSnapshot(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When its job was last sent to the queue (jobcenter/jobs.py re-sends it when lost).
+    dispatched_at = models.DateTimeField(_("sendt til køen"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

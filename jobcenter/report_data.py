@@ -65,6 +65,16 @@ def set_names() -> dict[str, str]:
     return dict(RuleSet.objects.values_list("code", "name"))
 
 
+def code_name(code: str, names: dict[str, str]) -> str:
+    """A forecast's rule set in words: "Reform ... + Lokalt serviceniveau ..." for layered codes."""
+    return " + ".join(names.get(part, part) for part in code.split("+"))
+
+
+def _code_order(code: str) -> tuple:
+    base = code.split("+")[0]
+    return (base not in STATUTORY_ORDER, STATUTORY_ORDER.index(base) if base in STATUTORY_ORDER else 0, code)
+
+
 # --- Capacity -------------------------------------------------------------------------------
 
 
@@ -75,7 +85,12 @@ def in_force_per_month(snapshot: ForecastSnapshot, forecasts: dict[str, fc.Forec
     out = []
     for m in months:
         rs = book.in_force(m)
-        out.append(rs.code if rs is not None and rs.code in forecasts else snapshot.rule_sets[0])
+        code = snapshot.rule_sets[0]
+        if rs is not None:
+            # The municipality's actual level: the statutory set with its local levels, if computed.
+            layered = [c for c in forecasts if fc.split_code(c)[0] == rs.code and "+" in c]
+            code = layered[0] if layered else (rs.code if rs.code in forecasts else code)
+        out.append(code)
     return out
 
 
@@ -243,10 +258,7 @@ def comparison_report(snapshot: ForecastSnapshot, team_ids: set[int] | None) -> 
     """Per rule set: contacts, hours, FTE and DKK per year over the horizon's first 12 months and
     in steady state, per target group; each rule-set change held against its catalogue line."""
     assumptions = fc.Assumptions.from_dict(snapshot.assumptions)
-    codes = sorted(
-        snapshot.rule_sets,
-        key=lambda c: (c not in STATUTORY_ORDER, STATUTORY_ORDER.index(c) if c in STATUTORY_ORDER else 0, c),
-    )
+    codes = sorted(snapshot.rule_sets, key=_code_order)
     yearly, steady = {}, {}
     for code in codes:
         f = only_teams(fc.Forecast.from_json(snapshot.result["sets"][code]), team_ids)
@@ -283,7 +295,7 @@ def comparison_report(snapshot: ForecastSnapshot, team_ids: set[int] | None) -> 
     set_label = set_names()
     return {
         "codes": codes,
-        "set_names": [set_label.get(c, c) for c in codes],
+        "set_names": [code_name(c, set_label) for c in codes],
         "rows": rows,
         "totals": totals,
         "steady_totals": steady_totals,
@@ -303,7 +315,7 @@ def catalogue_lines(snapshot: ForecastSnapshot, team_ids: set[int] | None = None
     """Each computed catalogue line with its difference per year (12 months and steady state)."""
     out = []
     for ini in Initiative.objects.select_related("from_rule_set", "to_rule_set", "affected_group"):
-        if ini.realisation != Initiative.Realisation.RULE_SET_CHANGE:
+        if not is_computed(ini):
             continue
         saving = computed_saving(ini, snapshot, team_ids=team_ids)
         if saving is None:
@@ -313,6 +325,21 @@ def catalogue_lines(snapshot: ForecastSnapshot, team_ids: set[int] | None = None
 
 
 # --- Catalogue progress and benefit risk ----------------------------------------------------
+
+
+def initiative_codes(initiative: Initiative, sets: dict) -> tuple[str, str] | None:
+    """The two forecasts a computed line compares. A statutory change: set A -> set B. A local
+    service level (lokal tilpasning af serviceniveauet): the statutory set in force in the long run
+    with the local level A on top -> with level B instead, or without any (no B)."""
+    a = initiative.from_rule_set
+    b = initiative.to_rule_set
+    if a.kind != "local":
+        return (a.code, b.code) if b is not None else None
+    long_run = [c for c in sets if "+" not in c]
+    base = sorted(long_run, key=_code_order)[-1] if long_run else None
+    if base is None:
+        return None
+    return fc.layered_code(base, [a.code]), (fc.layered_code(base, [b.code]) if b is not None else base)
 
 
 def initiative_groups(initiative: Initiative) -> set[str] | None:
@@ -326,10 +353,13 @@ def computed_saving(
 ) -> dict | None:
     """Yearly DKK saved by going from set A to set B for the initiative's own groups: over the
     forecast's first 12 months and in steady state (flows at their long-run level)."""
-    if snapshot is None or not (initiative.from_rule_set_id and initiative.to_rule_set_id):
+    if snapshot is None or not initiative.from_rule_set_id:
         return None
-    a, b = initiative.from_rule_set.code, initiative.to_rule_set.code
     sets = snapshot.result.get("sets", {})
+    pair = initiative_codes(initiative, sets)
+    if pair is None:
+        return None
+    a, b = pair
     if a not in sets or b not in sets:
         return None
     assumptions = fc.Assumptions.from_dict(snapshot.assumptions)
@@ -350,8 +380,19 @@ def computed_saving(
     return out
 
 
-def initiative_saving(initiative: Initiative, snapshot: ForecastSnapshot | None) -> tuple[float | None, str]:
+def is_computed(initiative: Initiative) -> bool:
+    """A rule-set change, or a local service level whose line names its local rule set."""
     if initiative.realisation == Initiative.Realisation.RULE_SET_CHANGE:
+        return True
+    return (
+        initiative.type == Initiative.Type.SERVICE_LEVEL
+        and initiative.from_rule_set_id is not None
+        and initiative.from_rule_set.kind == "local"
+    )
+
+
+def initiative_saving(initiative: Initiative, snapshot: ForecastSnapshot | None) -> tuple[float | None, str]:
+    if is_computed(initiative):
         saving = computed_saving(initiative, snapshot)
         return (None if saving is None else saving["steady"]["dkk"]), _("beregnet")
     est = initiative.manual_estimate
@@ -362,10 +403,9 @@ def overlaps(initiatives: list[Initiative]) -> dict[int, list[str]]:
     """Lines that may count the same saving: same target group (or one line with no group), where
     at least one of the two is computed from the forecast."""
     out: dict[int, list[str]] = {i.pk: [] for i in initiatives}
-    computed = Initiative.Realisation.RULE_SET_CHANGE
     for x in initiatives:
         for y in initiatives:
-            if x.pk >= y.pk or computed not in (x.realisation, y.realisation):
+            if x.pk >= y.pk or not (is_computed(x) or is_computed(y)):
                 continue
             if x.affected_group_id and x.affected_group_id == y.affected_group_id:
                 out[x.pk].append(y.title)

@@ -4,7 +4,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,10 +13,10 @@ from django.views.decorators.http import require_POST
 from catalogue.economy import assumptions_on
 from catalogue.models import RuleSet, TargetGroup
 from jobcenter import exports, report_data
+from jobcenter.jobs import QUEUE_UNAVAILABLE, queue_forecast
 from jobcenter.models import ForecastSnapshot
 from jobcenter.perms import is_admin, is_team_leader_or_admin, teams_visible_to
-from jobcenter.services import HORIZONS, forecast_request
-from jobcenter.tasks import run_forecast
+from jobcenter.services import HORIZONS, default_codes, forecast_request
 
 EXPORT_TYPES = ("csv", "xlsx")
 
@@ -144,7 +143,7 @@ def _whole_number(raw: str, what: str) -> int:
 def forecast_start(request):
     codes = [c for c in request.POST.getlist("rule_sets") if c]
     if not codes:
-        codes = list(RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).values_list("code", flat=True))
+        codes = default_codes()
     try:
         months = _whole_number(request.POST.get("months", "12"), _("Horisonten"))
         inflow = {}
@@ -164,9 +163,9 @@ def forecast_start(request):
     except (KeyError, ValueError) as exc:
         messages.error(request, _("Prognosen blev ikke startet: %(why)s") % {"why": str(exc).strip("'\"")})
         return redirect("reports:capacity")
-    if snapshot.status != ForecastSnapshot.Status.DONE:
-        args = [snapshot.rule_sets, snapshot.on.isoformat(), snapshot.months, snapshot.inflow or None]
-        transaction.on_commit(lambda: run_forecast.delay(*args))
+    if snapshot.status != ForecastSnapshot.Status.DONE and not queue_forecast(snapshot):
+        messages.error(request, QUEUE_UNAVAILABLE)  # the broker is down; the sweeper retries later too
+        return redirect("reports:capacity")
     return redirect("reports:forecast_status", pk=snapshot.pk)
 
 

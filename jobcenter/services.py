@@ -20,10 +20,44 @@ from jobcenter.selectors import caseload_by_group
 HORIZONS = (12, 24)
 
 
+def _parts(codes: list[str]) -> set[str]:
+    return {part for code in codes for part in code.split("+")}
+
+
 def first_month_of(on: date) -> date:
     """The horizon's first month: ``on``'s month, or the next one from the 16th (a month that is
     mostly over would show almost no workload; its last days are counted in the next month)."""
     return on.replace(day=1) if on.day <= 15 else fl.month_add(on, 1)
+
+
+def expand_codes(book, codes: list[str]) -> list[str]:
+    """The forecasts a request asks for: each chosen statutory set alone and, when local service
+    levels are chosen, each statutory set with them layered on top (``"S+L"``). Choosing only
+    local levels layers them on every active statutory set. Already layered codes are kept."""
+    statutory, local, out = [], [], []
+    for code in codes:
+        base, layers = fc.split_code(code)
+        if base is None:
+            raise KeyError("Vælg et regelsæt.")
+        for part in (base, *(layers or ())):
+            book.rule_set(part)  # unknown -> KeyError
+        if layers:
+            out.append(code)
+        elif book.rule_set(base).kind == "local":
+            local.append(base)
+        else:
+            statutory.append(base)
+    if local and not statutory:
+        statutory = [rs.code for rs in book.statutory_sets()]
+    combined = [fc.layered_code(code, local) for code in statutory] if local else []
+    return list(dict.fromkeys([*statutory, *combined, *out]))
+
+
+def default_codes() -> list[str]:
+    """Every active statutory set, alone and with every active local service level on top."""
+    book = current_rulebook()
+    codes = [rs.code for rs in book.rule_sets if rs.status == "active"]
+    return expand_codes(book, codes)
 
 
 def forecast_snapshot_key(*, rule_sets: list[str], on: date, months: int, inflow: dict | None = None) -> str:
@@ -34,7 +68,7 @@ def forecast_snapshot_key(*, rule_sets: list[str], on: date, months: int, inflow
         "months": months,
         "inflow": inflow or {},
         "assumptions": assumptions_on(on),
-        "rules": [rs for rs in rulebook_as_dict()["rule_sets"] if rs["code"] in rule_sets],
+        "rules": [rs for rs in rulebook_as_dict()["rule_sets"] if rs["code"] in _parts(rule_sets)],
     }
     blob = json.dumps(payload, sort_keys=True, default=str).encode()
     return hashlib.sha256(blob).hexdigest()
@@ -45,8 +79,7 @@ def forecast_request(
 ) -> tuple[ForecastSnapshot, bool]:
     """The snapshot for these inputs, created pending if new. Returns (snapshot, created)."""
     book = current_rulebook()
-    for code in rule_sets:
-        book.rule_set(code)  # KeyError on an unknown set
+    rule_sets = expand_codes(book, list(rule_sets))  # KeyError on an unknown set
     if months not in HORIZONS:
         raise ValueError("Horisonten skal være 12 eller 24 måneder.")
     key = forecast_snapshot_key(rule_sets=rule_sets, on=on, months=months, inflow=inflow)
@@ -72,10 +105,9 @@ def _inputs(on: date) -> dict:
     """The flows, timing, team shares and exempt shares as they stood on ``on``; above
     ``FORECAST_EXACT_LIMIT`` running enrolments also the sample for held shares (policy 1a)."""
     book = current_rulebook()
-    plain = fi.plain_cohorts(on=on)
+    plain, flows = fi.caseload_and_flows(on)
     large = sum(c.n for c in plain) > getattr(settings, "FORECAST_EXACT_LIMIT", 50_000)
     team_shares, exempt_share = fi.shares_from_cohorts(plain, on)
-    flows = fi.flows_on(on)
     missing = set(flows.inflow.per_calendar_month) - set(team_shares)
     if missing:
         team_shares.update(fi.recent_team_shares(on, missing))

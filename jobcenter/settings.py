@@ -14,6 +14,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from jobcenter.cache import redis_cache
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -193,7 +195,8 @@ STORAGES = {
 
 # A shared cache when Redis is configured (several web processes see the same values).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    # Fails open (jobcenter/cache.py): a Redis outage slows pages down instead of failing them.
+    "default": redis_cache(os.environ["REDIS_URL"])
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -209,6 +212,14 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A job whose worker dies is not lost: a killed pool process's message goes back on the queue, and
+# a message left unacknowledged by a killed worker comes back after the visibility timeout, which
+# must outlast the longest job (refresh_all_obligations, 60 min) or a running job would run twice.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(2 * 60 * 60)))
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Nightly jobs at fixed times (Copenhagen), so a beat restart does not postpone them by a day:
 # first the refresh (the passing of time), then retention, then the forecast on fresh data.
@@ -224,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
     "forecast-nightly": {
         "task": "jobcenter.nightly_forecast",
         "schedule": crontab(hour=4, minute=0),
+    },
+    "forecast-redispatch-stale": {
+        "task": "jobcenter.redispatch_stale_forecasts",
+        "schedule": crontab(minute="*/5"),
     },
     # Planning: each working morning every caseworker's reminder mail (holidays skipped by the task).
     "planning-reminders-morning": {

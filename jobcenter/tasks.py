@@ -112,10 +112,15 @@ def forecast_combine(parts: list[dict], snapshot_id: int) -> int:
     return snapshot_id
 
 
+@shared_task(name="jobcenter.redispatch_stale_forecasts")
+def redispatch_stale_forecasts() -> list[int]:
+    """Beat, every few minutes: send again the forecast jobs whose message was lost."""
+    from jobcenter.jobs import redispatch_stale_forecasts as redispatch
+
+    return redispatch()
+
+
 @shared_task(name="jobcenter.nightly_forecast", **FORECAST_LIMITS)
 def nightly_forecast() -> int:
     """Beat: a 24-month forecast of every active rule set, as of today."""
-    from catalogue.models import RuleSet
-
-    codes = list(RuleSet.objects.filter(status=RuleSet.Status.ACTIVE).values_list("code", flat=True))
-    return run_forecast.run(codes, timezone.localdate().isoformat(), 24)
+    return run_forecast.run(services.default_codes(), timezone.localdate().isoformat(), 24)

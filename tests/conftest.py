@@ -11,10 +11,13 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
@@ -27,6 +30,19 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside pytest-django
+
+# Every test runs at this instant (a Wednesday morning in Copenhagen, reform-2026 in force), so the
+# suite gives the same result on any day. KONTAKTPLAN_TEST_NOW (ISO 8601 with offset) overrides it.
+FROZEN_NOW = datetime.fromisoformat(os.environ.get("KONTAKTPLAN_TEST_NOW") or "2026-12-02T10:00:00+01:00")
+FROZEN_TODAY = FROZEN_NOW.astimezone(ZoneInfo(settings.TIME_ZONE)).date()  # for parametrize (collection time)
+FROZEN_AT = time.time()  # the real moment FROZEN_NOW stands for in worker processes (testclock)
+
+# CI's second pass sets KONTAKTPLAN_TEST_SHIFT_DAYS=365: this process's real clock runs a year ahead
+# from before any test module is collected, so whatever still reads the real date shows up there.
+if int(os.environ.get("KONTAKTPLAN_TEST_SHIFT_DAYS") or 0):
+    time_machine.travel(
+        datetime.now(UTC) + timedelta(days=int(os.environ["KONTAKTPLAN_TEST_SHIFT_DAYS"])), tick=True
+    ).start()
 
 
 def missing_service(name: str, why: str):
@@ -54,6 +70,15 @@ def _port_open(url: str) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Freeze "now" at FROZEN_NOW for every test. The clock ticks from there (live servers, sessions
+    and timeouts need time to pass) but the date stays put; use `frozen_clock.move_to(...)` or
+    `.shift(...)` to go elsewhere. Celery workers started here get the same instant (testclock)."""
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -150,6 +175,11 @@ def redis_url() -> str:
     return TEST_REDIS_URL
 
 
+def worker_clock_env() -> dict[str, str]:
+    """Environment that puts a worker process on the suite's frozen date (jobcenter/testclock.py)."""
+    return {"KONTAKTPLAN_TEST_NOW": FROZEN_NOW.isoformat(), "KONTAKTPLAN_TEST_NOW_AT": repr(FROZEN_AT)}
+
+
 def _database_url() -> str:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("postgresql"):
@@ -172,6 +202,7 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url):
         "DATABASE_URL": _database_url(),
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": redis_url,
+        **worker_clock_env(),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",  # never mail out from tests
     }
     log = open(ROOT / f".celery-{queue}.log", "w")  # noqa: SIM115 - closed at teardown

@@ -383,3 +383,11 @@ def test_env_example_contains_no_real_secrets():
             if all(re.search(p, token) for p in (r"[a-z]", r"[A-Z]", r"\d")):
                 problems.append(f"{key} looks like a real secret: {token[:4]}...")
     assert not problems, problems
+
+
+def test_redis_keeps_queued_jobs_across_a_restart(services):
+    # Celery's queue and unacknowledged messages live in Redis: without persistence a restart
+    # loses every queued job (tests/faults tests the same with a real redis-server).
+    command = _command_text(services["redis"].get("command"))
+    assert "--appendonly yes" in command
+    assert "redisdata:/data" in services["redis"].get("volumes", [])

@@ -169,7 +169,7 @@ def test_the_check_finds_danish_left_untranslated():
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", citizens=40, seed=5, verbosity=0)
+    call_command("seed_demo", citizens=120, seed=5, verbosity=0)  # enough for every persona on any day
     from citizens.models import Citizen
 
     citizen = Citizen.objects.filter(next_status__in=["overdue", "due_soon", "open"]).order_by("pk").first()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from citizens.models import Contact
 from tests.citizens.factories import make_citizen
-from tests.conftest import client_for
+from tests.conftest import FROZEN_TODAY, client_for
 
 
 @pytest.fixture
@@ -45,9 +45,9 @@ def test_registering_a_contact_updates_the_row_at_once(client, alice, overdue_ci
 @pytest.mark.parametrize(
     "overrides, field, message",
     [
-        ({"date": (timezone.localdate() + timedelta(days=1)).isoformat()}, "date", "fremtiden"),
+        ({"date": (FROZEN_TODAY + timedelta(days=1)).isoformat()}, "date", "fremtiden"),
         (
-            {"date": (timezone.localdate() - timedelta(days=365)).isoformat()},
+            {"date": (FROZEN_TODAY - timedelta(days=365)).isoformat()},
             "date",
             "før borgerens første forløb",
         ),

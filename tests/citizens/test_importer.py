@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from citizens import importer
-from citizens.models import AuditEvent, Citizen, Enrolment
+from citizens.models import AuditEvent, Citizen, Enrolment, ImportJob
 from tests.conftest import client_for
 
 HEADER = "cpr;first_name;last_name;team;caseworker;target_group;start\n"
@@ -128,26 +128,39 @@ def test_xlsx_is_read(tmp_path, alice, bob):
 
 
 @pytest.mark.django_db
-def test_upload_page_dry_run_then_confirm(client, ada, alice, bob):
+def test_upload_page_dry_run_then_confirm(client, ada, alice, bob, django_capture_on_commit_callbacks):
     client = client_for(client, ada)
     upload = SimpleUploadedFile("stamme.csv", (HEADER + GOOD).encode(), content_type="text/csv")
-    response = client.post("/borgere/import/", {"file": upload})
-    assert response.status_code == 200
-    assert "Prøvekørsel" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs in-process (no broker)
+        response = client.post("/borgere/import/", {"file": upload})
+    assert response.status_code == 302  # to the job's page
+    page = client.get(response["Location"])
+    assert "Prøvekørsel" in page.content.decode()
     assert not Citizen.objects.exists()
-    response = client.post("/borgere/import/", {"confirm": "yes"})
+    job = ImportJob.objects.get()
+    assert (job.status, job.progress, job.commit, job.error_count) == ("done", 100, False, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/borgere/import/{job.pk}/bekraeft/")
     assert response.status_code == 302
+    assert "Importen er gemt" in client.get(response["Location"]).content.decode()
     assert Citizen.objects.count() == 2
 
 
 @pytest.mark.django_db
-def test_upload_page_reports_bad_rows_and_is_admin_only(client, ada, alice):
+def test_upload_page_reports_bad_rows_and_is_admin_only(
+    client, ada, alice, django_capture_on_commit_callbacks
+):
     client_for(client, alice)
     assert client.get("/borgere/import/").status_code == 403
     client.logout()
     client_for(client, ada)
     upload = SimpleUploadedFile("stamme.csv", (HEADER + "1;;;;;;\n").encode(), content_type="text/csv")
-    response = client.post("/borgere/import/", {"file": upload})
-    assert response.status_code == 422
-    assert "intet er gemt" in response.content.decode()
-    assert client.post("/borgere/import/", {"confirm": "yes"}).status_code == 422  # nothing pending
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/borgere/import/", {"file": upload})
+    page = client.get(response["Location"])
+    assert "intet er gemt" in page.content.decode()
+    job = ImportJob.objects.get()
+    assert job.error_count > 0
+    response = client.post(f"/borgere/import/{job.pk}/bekraeft/")  # a file with errors is never imported
+    assert response.status_code == 302 and response["Location"] == "/borgere/import/"
+    assert ImportJob.objects.count() == 1 and not Citizen.objects.exists()

@@ -53,7 +53,7 @@ def test_forecast_totals_equal_the_sum_of_the_engines_per_citizen_obligations(al
         if e.end is not None and e.end < ON:
             continue
         facts = EnrolmentFacts(e.target_group.code, e.start, e.end, e.exempt, e.work_obligation)
-        for ob in evaluate(book, facts, [], last_day, rule_set=rule_set):
+        for ob in evaluate(book, facts, [], last_day, rule_set=rule_set, project=True):
             if ob.status in ACTIVE_STATUSES and ON <= ob.latest < last_day:
                 q = ob.quota_pct / 100
                 w = 1.0 if q == 1 else min(1.0, q / (1 - shares.get(e.target_group.code, 0)))

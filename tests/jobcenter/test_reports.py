@@ -119,11 +119,9 @@ def test_over_capacity_is_marked_with_text_not_colour_alone(client, lea, alice, 
 def test_start_with_inflow_queues_one_task_that_completes_the_same_snapshot(
     client, lea, alice, bob, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from jobcenter import reports
-
     make_caseload(alice, bob)
     queued = []
-    monkeypatch.setattr(reports.run_forecast, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(run_forecast, "apply_async", lambda args, **options: queued.append(args))
     client_for(client, lea)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

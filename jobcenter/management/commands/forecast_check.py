@@ -44,6 +44,4 @@ class Command(BaseCommand):
             result = run(current_rulebook(), data)
         except ScenarioError as exc:
             self.fail(f"Fejl i feltet '{exc.field}': {exc.message}.")
-        except KeyError as exc:
-            self.fail(f"Fejl i feltet 'local_rule_set': {str(exc).strip(chr(39) + chr(34))}")
         self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Load test: gunicorn on 127.0.0.1 only, a static /healthz baseline, then the caseworker and team
+# leader mix; bounded in users and time. Prints req/s (and per web worker), p50/p95 and errors,
+# then checks that every acknowledged contact is stored exactly once.
+#
+#   DATABASE_URL=postgres://.../THROWAWAY REDIS_URL=redis://127.0.0.1:6379/N LOCUST=/tmp/locust/bin/locust \
+#     bench/load/run.sh        # USERS=100 DURATION=60s WORKERS=2 PORT=8390
+#
+# THROWAWAY: a database seeded with `manage.py seed_demo`; prepare.py resets its staff passwords.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+: "${DATABASE_URL:?a throwaway PostgreSQL database seeded with seed_demo}" "${REDIS_URL:?redis://127.0.0.1:6379/N}"
+LOCUST=${LOCUST:-locust} USERS=${USERS:-100} DURATION=${DURATION:-60s} WORKERS=${WORKERS:-2} PORT=${PORT:-8390}
+OUT=$(mktemp -d)
+export DJANGO_SETTINGS_MODULE=bench.load.settings SECRET_KEY=load-test-only DEBUG=0 ALLOWED_HOSTS=127.0.0.1
+export LOAD_ACKED=$OUT/acked.txt LOAD_PASSWORD=${LOAD_PASSWORD:-load-test-only}
+eval "$(.venv/bin/python bench/load/prepare.py | sed 's/^/export /')"
+.venv/bin/python manage.py collectstatic --noinput -v0
+.venv/bin/gunicorn jobcenter.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" &
+GUNICORN=$!
+trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null; rm -rf "$OUT"' EXIT
+for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
+
+run() {  # name, users, spawn rate, duration, user classes...
+  local name=$1 users=$2 rate=$3 duration=$4; shift 4
+  "$LOCUST" -f bench/load/locustfile.py "$@" --headless -u "$users" -r "$rate" -t "$duration" \
+    --host "http://127.0.0.1:$PORT" --only-summary --csv "$OUT/$name" >"$OUT/$name.log" 2>&1 || true
+}
+run healthz 20 20 20s Healthz
+run mix "$USERS" 10 "$DURATION" Caseworker TeamLeader
+
+.venv/bin/python - "$OUT" "$WORKERS" <<'PY'
+import csv, sys
+out, workers = sys.argv[1], int(sys.argv[2])
+for name in ("healthz", "mix"):
+    rows = {r["Name"]: r for r in csv.DictReader(open(f"{out}/{name}_stats.csv"))}
+    print(f"== {name}")
+    for label, r in rows.items():
+        if label == "login":
+            continue  # once per user, before the statistics are reset
+        rps = float(r["Requests/s"])
+        line = (f"  {label:<22} {int(r['Request Count']):>6} req {int(r['Failure Count']):>4} errors "
+                f"p50 {r['50%']:>5} ms  p95 {r['95%']:>5} ms  {rps:7.1f} req/s")
+        if label == "Aggregated":
+            line += f"  ({rps / workers:.1f} req/s per web worker)"
+        print(line)
+PY
+.venv/bin/python bench/load/check_contacts.py
