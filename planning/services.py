@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -200,7 +200,11 @@ def booking_create(
         try:
             with transaction.atomic():
                 booking.save()
-        except IntegrityError as exc:  # lost the race: the exclusion constraint refused it
+        except (IntegrityError, OperationalError) as exc:
+            # Lost the race: the exclusion constraint refused it, or PostgreSQL aborted this insert
+            # as a deadlock (two uncommitted overlapping rows each wait for the other's check).
+            if isinstance(exc, OperationalError) and getattr(exc.__cause__, "sqlstate", None) != "40P01":
+                raise
             message = ROOM_TAKEN if "booking_no_overlap_room" in str(exc) else SLOT_TAKEN
             raise ValidationError({"start": message}) from None
         audit_log(
