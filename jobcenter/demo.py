@@ -13,7 +13,9 @@ builds the 4,000-citizen demo and a 1,000,000-citizen benchmark database.
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import import_module
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
@@ -157,6 +159,12 @@ def ensure_shipped_rules() -> None:
     """The demo needs the statutory rule sets; a flushed database (tests) may have lost them."""
     if not TargetGroup.objects.exists():
         install_rulebook(load_rulebook(), TargetGroup=TargetGroup, RuleSet=RuleSet, ContactRule=ContactRule)
+    from planning.models import SummonsTemplate
+
+    if not SummonsTemplate.objects.filter(active=True).exists():
+        # The shipped summons letter comes from a data migration; a flush removes it too.
+        default_letter = import_module("planning.migrations.0002_default_summons_template")
+        default_letter.add_template(django_apps, None)
 
 
 def _staff_user(username: str, first: str, last: str, *, password: str | None, is_admin: bool):
