@@ -114,8 +114,14 @@ def _via_api(details: dict) -> str:
 
 
 def describe(action: str, details: dict, names: Names) -> str:
-    """One or a few Danish sentences for an audit event's details."""
+    """One or a few Danish sentences for an audit event's details; " (import)" when an import made it."""
     details = dict(details or {})
+    if details.pop("via", None) == "import":
+        return _describe(action, details, names) + " " + _("(ved import)")
+    return _describe(action, details, names)
+
+
+def _describe(action: str, details: dict, names: Names) -> str:
     if "retention" in details:
         r = details["retention"]
         return _(
@@ -125,7 +131,7 @@ def describe(action: str, details: dict, names: Names) -> str:
             "cutoff": _value("date", r.get("cutoff"), names),
             "years": r.get("years"),
         }
-    if details.get("import"):
+    if details.get("import"):  # entries of imports before they went through the services (2026)
         return _describe_import(action, details, names)
     if "booking" in details:
         return _describe_booking(details, names)

@@ -639,7 +639,7 @@ def _write(rows: list[CitizenRow], contacts: list[ContactRow], user, result: Res
 
     # Enrolments: natural key (citizen, target group, start); a new group ends the open one.
     known_ids = [v[0] for v in existing.values()]
-    from citizens.services import SHORT_ABSENCE_GROUPS, closed_scheme_error
+    from citizens.input_checks import SHORT_ABSENCE_GROUPS, closed_scheme_error
 
     keys, open_enrolments = {}, {}
     for chunk in _chunks(known_ids, 5000):

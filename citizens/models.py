@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue import rulebook
 from catalogue.labels import label_choices
 from catalogue.models import TargetGroup
+from citizens import input_checks
 from citizens.cpr import mask_cpr
 from jobcenter.models import StaffMember, Team
 
@@ -198,8 +199,8 @@ class Contact(models.Model):
     # Set by the contact form (one key per opened form): a double submit stores one row.
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
-    # Minutes when none are given, by channel (as in the import; README "Bulk import").
-    DEFAULT_MINUTES = {"fremmoede": 45, "telefon": 30, "video": 30, "digital": 20}
+    # Minutes when none are given, by channel (the same rule as the import's: citizens/input_checks.py).
+    DEFAULT_MINUTES = input_checks.DEFAULT_MINUTES
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -1,6 +1,8 @@
 """Writes about citizens. Each is one transaction, audited, and keeps the stored obligations current.
 
-Bad input raises ValidationError with a Danish message per field, before anything is saved.
+Bad input raises ValidationError with a Danish message per field, before anything is saved. The
+rules are in ``citizens/input_checks.py`` and the audit shapes in ``citizens/audit_details.py``,
+shared with the import's bulk variants (``citizens/services_bulk.py``): one write path.
 """
 
 import dataclasses
@@ -12,16 +14,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, F, Min, Q, Value
+from django.db.models import CharField, F, Max, Min, Q, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import TargetGroup
 from catalogue.selectors import current_rulebook
+from citizens import audit_details, input_checks
 from citizens.cpr import CprError, mask_cpr, parse_cpr
 from citizens.models import AuditEvent, Citizen, Contact, Enrolment
-from citizens.obligations import Obligation, evaluate, start_window
+from citizens.obligations import Obligation, evaluate
 from citizens.refresh import contact_facts, enrolment_facts, refresh_citizens
 from jobcenter.models import StaffMember, Team
 
@@ -54,47 +57,20 @@ def _lock(citizen: Citizen) -> None:
     Citizen.objects.select_for_update().filter(pk=citizen.pk).values_list("pk").get()
 
 
+def _check(field: str, message: str | None) -> None:
+    """Raise a rule's message (``input_checks``) as a ValidationError for ``field``."""
+    if message:
+        raise ValidationError({field: message})
+
+
 def check_start(start: date, field: str = "start") -> None:
-    earliest, latest = start_window(timezone.localdate())
-    if not earliest <= start <= latest:
-        raise ValidationError(
-            {
-                field: _("Startdatoen skal ligge mellem %(earliest)s og %(latest)s.")
-                % {"earliest": f"{earliest:%d.%m.%Y}", "latest": f"{latest:%d.%m.%Y}"}
-            }
-        )
-
-
-# Sick-benefit groups, where "forventet fravær under 26 uger" means something (lov nr. 1750).
-SHORT_ABSENCE_GROUPS = frozenset({"sygedagpenge", "sygedagpengeindsats"})
-
-
-def closed_scheme_error(target_group: TargetGroup, start: date) -> str | None:
-    """Why a *new* enrolment in this group from ``start`` is refused (a closed scheme), or None.
-
-    Ressourceforløb and revalidering close with lov nr. 1750, jobafklaring and the other pre-2027
-    groups on 1 January 2027 (``TargetGroup.closed_from``, editable data). Running courses go on.
-    """
-    closed_from = target_group.closed_from
-    if closed_from is None or start < closed_from:
-        return None
-    note = f" {target_group.closed_note}" if target_group.closed_note else ""
-    message = _(
-        "Målgruppen '%(group)s' er lukket for nye forløb fra %(closed)s, så et nyt forløb kan ikke "
-        "starte %(start)s."
-    ) % {"group": target_group.name_da, "closed": f"{closed_from:%d.%m.%Y}", "start": f"{start:%d.%m.%Y}"}
-    return message + note
+    _check(field, input_checks.start_error(start, timezone.localdate()))
 
 
 def check_enrolment_allowed(target_group: TargetGroup, start: date, short_absence: bool = False) -> None:
     """The checks every new enrolment passes (UI, API and import): open scheme, sensible flag."""
-    message = closed_scheme_error(target_group, start)
-    if message:
-        raise ValidationError({"target_group": message})
-    if short_absence and target_group.code not in SHORT_ABSENCE_GROUPS:
-        raise ValidationError(
-            {"short_absence": _("Forventet fravær under 26 uger gælder kun sygedagpengemodtagere.")}
-        )
+    _check("target_group", input_checks.closed_scheme_error(target_group, start))
+    _check("short_absence", input_checks.short_absence_error(target_group.code, short_absence))
 
 
 def enrolment_active_on(citizen: Citizen, on: date | None = None) -> Enrolment | None:
@@ -139,22 +115,9 @@ def contact_register(
                 if stored.citizen_id != citizen.pk:
                     raise ValidationError("Formularen er allerede brugt til en anden borger. Åbn den igen.")
                 return stored
-        if date > today:
-            raise ValidationError(
-                {"date": _("Datoen ligger i fremtiden. En kontakt registreres, når den er holdt.")}
-            )
         first_start = citizen.enrolments.aggregate(first=Min("start"))["first"]
-        if first_start is None:
-            raise ValidationError(
-                {"date": _("Borgeren har intet forløb, så kontakten kan ikke registreres.")}
-            )
-        if date < first_start:
-            raise ValidationError(
-                {
-                    "date": _("Datoen ligger før borgerens første forløb startede (%(start)s).")
-                    % {"start": f"{first_start:%d.%m.%Y}"}
-                }
-            )
+        _check("date", input_checks.contact_date_error(date, today=today, first_start=first_start))
+        _check("minutes", input_checks.minutes_error(minutes))
         if not confirm_duplicate and citizen.contacts.filter(
             date=date, kind=kind, channel=channel, performed_by=performed_by
         ).exists():
@@ -184,13 +147,9 @@ def contact_register(
             user=user,
             citizen=citizen,
             action=AuditEvent.Action.CONTACT,
-            details={
-                "contact": contact.pk,
-                "date": date.isoformat(),
-                "kind": kind,
-                "channel": channel,
-                "outcome": outcome,
-            },
+            details=audit_details.contact_registered(
+                contact=contact.pk, day=date, kind=kind, channel=channel, outcome=outcome
+            ),
         )
         refresh_citizens([citizen.pk])
     return contact
@@ -222,10 +181,12 @@ def citizen_create(
     short_absence: bool = False,
 ) -> Citizen:
     digits = normalise_cpr(cpr)
+    _check("first_name", input_checks.name_error(first_name, _("Fornavn")))
+    _check("last_name", input_checks.name_error(last_name, _("Efternavn")))
     check_start(start)
     check_enrolment_allowed(target_group, start, short_absence)
-    if caseworker is not None and caseworker.team_id != team.pk:
-        raise ValidationError({"caseworker": _("Sagsbehandleren hører ikke til det valgte team.")})
+    if caseworker is not None:
+        _check("caseworker", input_checks.caseworker_team_error(caseworker.team_id, team.pk))
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -245,16 +206,10 @@ def citizen_create(
             user=user,
             citizen=citizen,
             action=AuditEvent.Action.CREATE,
-            details={
-                "after": {
-                    "first_name": first_name,
-                    "last_name": last_name,
-                    "team": team.name,
-                    "target_group": target_group.code,
-                    "start": start.isoformat(),
-                    **({"short_absence": True} if short_absence else {}),
-                }
-            },
+            details=audit_details.citizen_created(
+                first_name=first_name, last_name=last_name, team=team.name, target_group=target_group.code,
+                start=start, short_absence=short_absence,
+            ),
         )
         refresh_citizens([citizen.pk])
     return citizen
@@ -282,7 +237,7 @@ def citizen_update(*, user, citizen: Citizen, version: int, **changes) -> Citize
             user=user,
             citizen=citizen,
             action=AuditEvent.Action.UPDATE,
-            details={"before": before, "after": after},
+            details=audit_details.changed(before, after),
         )
     return citizen
 
@@ -295,13 +250,17 @@ def enrolment_transfer(
     check_enrolment_allowed(target_group, start, short_absence)
     with transaction.atomic():
         _lock(citizen)
-        current = citizen.enrolments.filter(end__isnull=True).order_by("-start").first()
-        if current is not None and current.target_group_id == target_group.pk:
-            raise ValidationError({"target_group": _("Borgeren er allerede i denne målgruppe.")})
-        if citizen.enrolments.filter(start__gte=start).exists():
-            raise ValidationError(
-                {"start": _("Borgeren har allerede et forløb, der starter den dag eller senere.")}
-            )
+        current = citizen.enrolments.filter(end__isnull=True).order_by("-start").select_related(
+            "target_group"
+        ).first()
+        refused = input_checks.transfer_error(
+            current_group=current.target_group.code if current else None,
+            latest_start=citizen.enrolments.aggregate(latest=Max("start"))["latest"],
+            group=target_group.code,
+            start=start,
+        )
+        if refused:
+            _check(*refused)
         if current is not None:
             current.end = start - timedelta(days=1)
             current.save(update_fields=["end"])
@@ -312,11 +271,10 @@ def enrolment_transfer(
             user=user,
             citizen=citizen,
             action=AuditEvent.Action.UPDATE,
-            details={
-                "before": {"target_group": current.target_group.code if current else None},
-                "after": {"target_group": target_group.code, "start": start.isoformat(),
-                          **({"short_absence": True} if short_absence else {})},
-            },
+            details=audit_details.transferred(
+                before_group=current.target_group.code if current else None,
+                target_group=target_group.code, start=start, short_absence=short_absence,
+            ),
         )
         refresh_citizens([citizen.pk])
     return new
@@ -327,10 +285,7 @@ def enrolment_set_short_absence(*, user, enrolment: Enrolment, short_absence: bo
     with transaction.atomic():
         _lock(enrolment.citizen)
         enrolment = Enrolment.objects.select_related("target_group", "citizen").get(pk=enrolment.pk)
-        if short_absence and enrolment.target_group.code not in SHORT_ABSENCE_GROUPS:
-            raise ValidationError(
-                {"short_absence": _("Forventet fravær under 26 uger gælder kun sygedagpengemodtagere.")}
-            )
+        _check("short_absence", input_checks.short_absence_error(enrolment.target_group.code, short_absence))
         if enrolment.short_absence != short_absence:
             before = enrolment.short_absence
             enrolment.short_absence = short_absence
@@ -339,8 +294,9 @@ def enrolment_set_short_absence(*, user, enrolment: Enrolment, short_absence: bo
                 user=user,
                 citizen=enrolment.citizen,
                 action=AuditEvent.Action.UPDATE,
-                details={"before": {"short_absence": before}, "after": {"short_absence": short_absence},
-                         "enrolment": enrolment.pk},
+                details=audit_details.short_absence_set(
+                    enrolment=enrolment.pk, before=before, after=short_absence
+                ),
             )
             refresh_citizens([enrolment.citizen_id])
     return enrolment

@@ -49,7 +49,7 @@ def test_registering_a_contact_updates_the_row_at_once(client, alice, overdue_ci
         (
             {"date": (FROZEN_TODAY - timedelta(days=365)).isoformat()},
             "date",
-            "før borgerens første forløb",
+            "før forløbets start",
         ),
         ({"date": "31.02.2026"}, "date", "gyldig dato"),
         ({"date": ""}, "date", "Vælg datoen"),
