@@ -225,9 +225,9 @@ def cost_value_text(assumption: CostAssumption) -> str:
     if key in (CostAssumption.Key.FTE_COST, CostAssumption.Key.BENEFIT_COST):
         return kr(value)
     number = format_number(value, 0 if value == int(value) else 1)
-    if key == CostAssumption.Key.MINUTES_PER_CONTACT:
+    if key in (CostAssumption.Key.MINUTES_PER_CONTACT, CostAssumption.Key.PREP_MINUTES):
         return gettext("%(n)s min.") % {"n": number}
-    if key == CostAssumption.Key.IN_PERSON_SHARE:
+    if key in (CostAssumption.Key.IN_PERSON_SHARE, CostAssumption.Key.TALK_SHARE):
         return f"{number} %"
     if key == CostAssumption.Key.PRODUCTIVE_HOURS:
         return gettext("%(n)s timer") % {"n": number}

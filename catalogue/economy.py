@@ -3,6 +3,13 @@
 Demo values follow shared/domain/reform-rules.md Part A.1 (Kalundborg: 23.1 m DKK = 17.1 m
 specified + 6.0 m unspecified) and A.3 (unit costs). None of them is a confirmed figure: every
 one is stored as provisional or illustrative and the reports say so.
+
+Two demo assumptions make the capacity report's load believable (``jobcenter.capacity``): the
+minutes *around* each talk (preparation, registration, travel: 30 in person, 20 by phone or
+video, 10 digital; an assumption, no public source gives them), added to the talk's own minutes
+(A.3's 45/30/20, here read as the talk itself), and the share of casework time that goes to talks
+with their preparation (55 %, derived from the 26 % of working time in direct contact found by
+Quartz+Co/BDO's 2014 analysis of jobcentre resource use; see ``jobcenter.capacity``).
 """
 
 from datetime import date
@@ -21,6 +28,13 @@ from catalogue.models import (
 )
 
 DEMO_SOURCE = "Demoværdi (domænedokument A.3) – foreløbig antagelse, erstat med kommunens egne tal"
+DEMO_PREP_SOURCE = (
+    "Antagelse (ingen offentlig kilde): forberedelse, registrering og transport omkring en samtale"
+)
+DEMO_TALK_SHARE_SOURCE = (
+    "Afledt antagelse: 26 % af arbejdstiden i direkte kontakt (Quartz+Co/BDO, Analyse af jobcentrenes "
+    "ressourceforbrug, 2014) ≈ 34 % af sagsbehandlingstiden + forberedelse og registrering ≈ 55 %"
+)
 DEMO_CATALOGUE_SOURCE = "Illustrativt katalog, der summerer til Kalundborgs 23,1 mio. kr. (17,1 + 6,0)"
 DEMO_VALID_FROM = date(2024, 1, 1)
 YEARS = (2026, 2027, 2028, 2029)
@@ -30,9 +44,9 @@ PHASE_IN = {2026: Decimal("0.40"), 2027: Decimal("0.75"), 2028: Decimal("0.90"),
 def assumptions_on(on: date) -> dict:
     """The assumptions in force on ``on`` as plain JSON-able data (what a forecast records).
 
-    {"minutes": {"kind|channel": m}, "in_person_share": p, "productive_hours_per_fte": h,
-     "fte_cost": kr, "benefit_cost": {group: kr}, "provisional": bool, "sources": [...],
-     "valid_from": {...}}
+    {"minutes": {"kind|channel": m}, "prep_minutes": {channel: m}, "in_person_share": p,
+     "talk_share": p or None, "productive_hours_per_fte": h, "fte_cost": kr,
+     "benefit_cost": {group: kr}, "provisional": bool, "sources": [...], "items": [...]}
     """
     rows = CostAssumption.objects.filter(valid_from__lte=on).select_related("target_group")
     chosen: dict[tuple, CostAssumption] = {}
@@ -40,7 +54,9 @@ def assumptions_on(on: date) -> dict:
         chosen[(row.key, row.kind, row.channel, row.target_group_id)] = row  # newest wins
     out: dict = {
         "minutes": {},
+        "prep_minutes": {},
         "in_person_share": None,
+        "talk_share": None,
         "productive_hours_per_fte": None,
         "fte_cost": None,
         "benefit_cost": {},
@@ -53,8 +69,12 @@ def assumptions_on(on: date) -> dict:
         value = float(row.value)
         if row.key == K.MINUTES_PER_CONTACT:
             out["minutes"][f"{row.kind}|{row.channel}"] = value
+        elif row.key == K.PREP_MINUTES:
+            out["prep_minutes"][row.channel] = value
         elif row.key == K.IN_PERSON_SHARE:
             out["in_person_share"] = value / 100
+        elif row.key == K.TALK_SHARE:
+            out["talk_share"] = value / 100
         elif row.key == K.PRODUCTIVE_HOURS:
             out["productive_hours_per_fte"] = value
         elif row.key == K.FTE_COST:
@@ -64,7 +84,9 @@ def assumptions_on(on: date) -> dict:
         out["provisional"] = out["provisional"] or row.provisional
         if row.source not in out["sources"]:
             out["sources"].append(row.source)
-        out["items"].append({"label": _label(row), "source": row.source, "provisional": row.provisional})
+        out["items"].append(
+            {"key": row.key, "label": _label(row), "source": row.source, "provisional": row.provisional}
+        )
     out["items"].sort(key=lambda i: i["label"])
     return out
 
@@ -208,28 +230,41 @@ DEMO_INITIATIVES = (
 
 @transaction.atomic
 def load_demo_economy() -> bool:
-    """Install demo cost assumptions and catalogues once; returns False when some already exist."""
-    if CostAssumption.objects.exists() or Initiative.objects.exists():
-        return False
+    """Install demo cost assumptions for keys that have none yet, and the catalogues once (when
+    there are no initiatives); returns False when nothing was added."""
     K = CostAssumption.Key
+    demo = [
+        (K.MINUTES_PER_CONTACT, "fremmoede", 45, DEMO_SOURCE),
+        (K.MINUTES_PER_CONTACT, "telefon", 30, DEMO_SOURCE),
+        (K.MINUTES_PER_CONTACT, "video", 30, DEMO_SOURCE),
+        (K.MINUTES_PER_CONTACT, "digital", 20, DEMO_SOURCE),
+        (K.PREP_MINUTES, "fremmoede", 30, DEMO_PREP_SOURCE),
+        (K.PREP_MINUTES, "telefon", 20, DEMO_PREP_SOURCE),
+        (K.PREP_MINUTES, "video", 20, DEMO_PREP_SOURCE),
+        (K.PREP_MINUTES, "digital", 10, DEMO_PREP_SOURCE),
+        (K.IN_PERSON_SHARE, "", 50, DEMO_SOURCE),
+        (K.TALK_SHARE, "", 55, DEMO_TALK_SHARE_SOURCE),
+        (K.PRODUCTIVE_HOURS, "", 1400, DEMO_SOURCE),
+        (K.FTE_COST, "", 600_000, DEMO_SOURCE),
+    ]
+    have = set(CostAssumption.objects.values_list("key", flat=True).distinct())
     rows = [
-        CostAssumption(key=K.MINUTES_PER_CONTACT, channel="fremmoede", value=45),
-        CostAssumption(key=K.MINUTES_PER_CONTACT, channel="telefon", value=30),
-        CostAssumption(key=K.MINUTES_PER_CONTACT, channel="video", value=30),
-        CostAssumption(key=K.MINUTES_PER_CONTACT, channel="digital", value=20),
-        CostAssumption(key=K.IN_PERSON_SHARE, value=50),
-        CostAssumption(key=K.PRODUCTIVE_HOURS, value=1400),
-        CostAssumption(key=K.FTE_COST, value=600_000),
+        CostAssumption(key=key, channel=channel, value=value, source=source)
+        for key, channel, value, source in demo
+        if key not in have
     ]
     groups = {g.code: g for g in TargetGroup.objects.all()}
-    for code, cost in BENEFIT_COSTS.items():
-        if code in groups:
-            rows.append(CostAssumption(key=K.BENEFIT_COST, target_group=groups[code], value=cost))
+    if K.BENEFIT_COST not in have:
+        for code, cost in BENEFIT_COSTS.items():
+            if code in groups:
+                rows.append(CostAssumption(key=K.BENEFIT_COST, target_group=groups[code], value=cost,
+                                           source=DEMO_SOURCE))
     for row in rows:
         row.valid_from = DEMO_VALID_FROM
-        row.source = DEMO_SOURCE
         row.provisional = True
     CostAssumption.objects.bulk_create(rows)
+    if Initiative.objects.exists():
+        return bool(rows)
 
     million = Decimal(1_000_000)
     for year in YEARS:

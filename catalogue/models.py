@@ -233,8 +233,12 @@ class CostAssumption(models.Model):
     one with valid_from on or before it (per key, kind, channel and target group)."""
 
     class Key(models.TextChoices):
-        MINUTES_PER_CONTACT = "minutes_per_contact", _("Minutter pr. kontakt (inkl. forberedelse og journal)")
+        MINUTES_PER_CONTACT = "minutes_per_contact", _("Minutter pr. kontakt (selve samtalen)")
+        PREP_MINUTES = "prep_minutes", _(
+            "Minutter omkring hver kontakt (forberedelse, registrering, transport)"
+        )
         IN_PERSON_SHARE = "in_person_share", _("Andel fremmøde, hvor kanalen er valgfri (%)")
+        TALK_SHARE = "talk_share", _("Andel af sagsbehandlingstiden til samtaler inkl. forberedelse (%)")
         PRODUCTIVE_HOURS = "productive_hours_per_fte", _("Produktive timer pr. årsværk pr. år")
         FTE_COST = "fte_cost", _("Årlig pris for et sagsbehandlerårsværk (kr.)")
         BENEFIT_COST = "benefit_cost", _("Årlig ydelse pr. helårsmodtager (kr.)")
@@ -279,6 +283,17 @@ class CostAssumption(models.Model):
         if self.target_group_id:
             parts.append(str(self.target_group))
         return f"{' · '.join(parts)}: {self.value} (fra {self.valid_from:%d.%m.%Y})"
+
+    PERCENT_KEYS = ("in_person_share", "talk_share")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.key in self.PERCENT_KEYS and self.value is not None and not 0 <= self.value <= 100:
+            raise ValidationError({"value": _("En andel skal ligge mellem 0 og 100 %.")})
+        if self.key == self.Key.PREP_MINUTES and self.kind:
+            raise ValidationError(
+                {"kind": _("Minutter omkring kontakten gælder pr. kanal, ikke pr. kontaktform.")}
+            )
 
 
 class MunicipalRequirement(models.Model):

@@ -40,6 +40,8 @@ Policies (stated so the figures can be checked):
    accepts any channel costs the in-person share times the in-person minutes plus the rest times
    the remote minutes (phone, else video, else digital). Minutes look up (kind, channel) first
    and fall back to (any kind, channel).
+   6a. **Around the talk.** Each talk also costs the minutes of preparation, registration and travel
+   assumed for its channel (``prep_minutes``; 0 when none is given), so hours are whole talks.
 7. **FTE and DKK.** FTE in a month = hours / (productive hours per FTE / 12); DKK = hours x
    (FTE cost / productive hours per FTE).
 9. **Local service levels.** A forecast of ``"S+L"`` layers the municipality's local rule set L
@@ -89,6 +91,12 @@ class Assumptions:
     productive_hours_per_fte: float = 1400.0
     fte_cost: float = 600_000.0
     benefit_cost: Mapping[str, float] = field(default_factory=dict)
+    # Policy 6a: minutes around each talk (preparation, registration, travel), per channel
+    # ("" = any channel), added to the talk's own minutes.
+    prep_minutes: Mapping[str, float] = field(default_factory=dict)
+    # Share of casework hours that goes to talks with their preparation (capacity, not cost);
+    # None = not recorded (then all casework hours count, as before it was an assumption).
+    talk_share: float | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping) -> Assumptions:
@@ -104,13 +112,24 @@ class Assumptions:
             productive_hours_per_fte=float(d["productive_hours_per_fte"]),
             fte_cost=float(d["fte_cost"]),
             benefit_cost=dict(d.get("benefit_cost") or {}),
+            prep_minutes={k: float(v) for k, v in (d.get("prep_minutes") or {}).items()},
+            talk_share=None if d.get("talk_share") is None else float(d["talk_share"]),
         )
 
-    def minutes_for(self, kind: str, channel: str) -> float:
+    def talk_minutes(self, kind: str, channel: str) -> float:
+        """The talk itself: (kind, channel) first, then (any kind, channel)."""
         for key in (f"{kind}|{channel}", f"|{channel}"):
             if key in self.minutes:
                 return float(self.minutes[key])
         raise ValueError(f"Ingen antagelse om minutter for {kind} via {channel}.")
+
+    def prep_for(self, channel: str) -> float:
+        """Preparation, registration and travel around one talk on ``channel`` (policy 6a)."""
+        return float(self.prep_minutes.get(channel, self.prep_minutes.get("", 0.0)))
+
+    def minutes_for(self, kind: str, channel: str) -> float:
+        """All the minutes one talk costs: the talk plus its preparation and registration."""
+        return self.talk_minutes(kind, channel) + self.prep_for(channel)
 
     def rule_minutes(self, rule: RuleSpec) -> float:
         remote = next((c for c in REMOTE_CHANNELS if c in rule.channels), None)

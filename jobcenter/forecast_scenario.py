@@ -15,8 +15,9 @@ Enrolments whose ``end`` is before ``on`` are history: they feed the flow estima
 exits) and are not in the caseload. ``count`` stands for that many alike enrolments. Contacts
 belong to the enrolment they point at; those after ``on`` are not yet held and are ignored.
 ``inflow`` overrides the estimate for its groups (one number per month; missing months are 0).
-Missing assumptions take the demo defaults below. Malformed input raises ``ScenarioError``
-naming the field.
+Missing assumptions take the demo defaults below; ``prep_minutes`` ({"kanal": minutes around each
+talk, "" = any channel}) is 0 unless given, so a scenario's hours are the talks' own. Malformed
+input raises ``ScenarioError`` naming the field.
 """
 
 from __future__ import annotations
@@ -148,8 +149,8 @@ def _assumptions(data: dict) -> fc.Assumptions:
         return fc.Assumptions.from_dict(merged)
     if not isinstance(raw, dict):
         raise ScenarioError("assumptions", "skal være et objekt")
-    _keys(raw, {"minutes", "in_person_share", "productive_hours_per_fte", "fte_cost", "benefit_cost"},
-          "assumptions")
+    _keys(raw, {"minutes", "prep_minutes", "in_person_share", "productive_hours_per_fte", "fte_cost",
+                "benefit_cost"}, "assumptions")
     if "minutes" in raw:
         if not isinstance(raw["minutes"], dict):
             raise ScenarioError("assumptions.minutes", "skal være et objekt {\"art|kanal\": minutter}")
@@ -159,6 +160,15 @@ def _assumptions(data: dict) -> fc.Assumptions:
                 raise ScenarioError(f"assumptions.minutes.{key}", "nøglen skal være 'art|kanal' eller 'kanal'"
                                     )
             merged["minutes"][f"{kind}|{channel}"] = _number(value, f"assumptions.minutes.{key}", 0, 600)
+    if "prep_minutes" in raw:
+        if not isinstance(raw["prep_minutes"], dict):
+            raise ScenarioError("assumptions.prep_minutes", "skal være et objekt {\"kanal\": minutter}")
+        prep = {}
+        for channel, value in raw["prep_minutes"].items():
+            if channel and channel not in CHANNELS:
+                raise ScenarioError(f"assumptions.prep_minutes.{channel}", "skal være en kanal eller ''")
+            prep[channel] = _number(value, f"assumptions.prep_minutes.{channel}", 0, 600)
+        merged["prep_minutes"] = prep
     if "in_person_share" in raw:
         merged["in_person_share"] = _number(raw["in_person_share"], "assumptions.in_person_share", 0, 1)
     if "productive_hours_per_fte" in raw:

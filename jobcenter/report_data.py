@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Initiative, Investment, MunicipalRequirement, RuleSet, TargetGroup
 from catalogue.selectors import current_rulebook
 from jobcenter import forecast as fc
+from jobcenter.capacity import load_basis, talk_hours
 from jobcenter.models import ForecastSnapshot
 from jobcenter.selectors import caseload_by_group, staff_capacity
 from jobcenter.templatetags.economy import dkmonth
@@ -126,13 +127,20 @@ def capacity_report(snapshot: ForecastSnapshot, teams, rule_set: str | None = No
     team_ids = [t.pk for t in teams]
     names = {t.pk: t.name for t in teams}
     capacity = staff_capacity(team_ids=team_ids, first_month=months[0], months=len(months))
+    # Workload is talks with their preparation: held against the hours for talks (capacity.py).
+    talk_share = (snapshot.assumptions or {}).get("talk_share")
+    for c in capacity.values():
+        c["hours"] = [talk_hours(h, talk_share) for h in c["hours"]]
 
-    def hours_of(pred) -> list[float]:
+    def series_of(name: str, pred) -> list[float]:
         out = []
         for i, code in enumerate(per_month):
             f = forecasts[code]
-            out.append(sum(h[i] for k, h in f.hours.items() if pred(k)))
+            out.append(sum(h[i] for k, h in f.series(name).items() if pred(k)))
         return out
+
+    def hours_of(pred) -> list[float]:
+        return series_of("hours", pred)
 
     rows: list[CapacityRow] = []
     for tid in team_ids:
@@ -157,6 +165,21 @@ def capacity_report(snapshot: ForecastSnapshot, teams, rule_set: str | None = No
                 )
             )
     team_rows = [r for r in rows if r.level == "team"]
+    basis = []
+    for tid, row in zip(team_ids, team_rows, strict=True):
+        of_team = lambda k, t=tid: k[0] == t  # noqa: E731
+        caseload = series_of("caseload", of_team)
+        basis.append({
+            "team": names[tid],
+            **load_basis(
+                caseload=sum(caseload) / len(months),
+                caseworkers=sum(1 for c in capacity.values() if c["team"] == tid),
+                contacts=sum(series_of("contacts", of_team)),
+                hours=sum(row.workload),
+                available=sum(row.available),
+                months=len(months),
+            ),
+        })
     total_work = [sum(r.workload[i] for r in team_rows) for i in range(len(months))]
     total_avail = [sum(r.available[i] for r in team_rows) for i in range(len(months))]
 
@@ -198,6 +221,29 @@ def capacity_report(snapshot: ForecastSnapshot, teams, rule_set: str | None = No
         "dataset": data,
         "backtest": backtest_report(snapshot, team_ids, names),
         "method": method_summary(snapshot),
+        "basis": {"teams": basis, "talk_share": talk_share, **assumption_basis(snapshot.assumptions or {})},
+    }
+
+
+CAPACITY_KEYS = ("minutes_per_contact", "prep_minutes", "in_person_share", "talk_share")
+
+
+def assumption_basis(assumptions: dict) -> dict:
+    """The cost assumptions the capacity figures rest on, for the report's basis (short)."""
+    minutes = assumptions.get("minutes") or {}
+    prep = assumptions.get("prep_minutes") or {}
+    channels = ("fremmoede", "telefon", "video", "digital")
+    labels = {
+        "fremmoede": _("fremmøde"), "telefon": _("telefon"), "video": _("video"), "digital": _("digital"),
+    }
+    return {
+        "per_channel": [
+            {"channel": labels[ch], "talk": minutes.get(f"|{ch}"), "prep": prep.get(ch, prep.get(""))}
+            for ch in channels
+            if f"|{ch}" in minutes
+        ],
+        "in_person_share": assumptions.get("in_person_share"),
+        "items": [i for i in assumptions.get("items") or [] if i.get("key") in CAPACITY_KEYS],
     }
 
 

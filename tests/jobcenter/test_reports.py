@@ -147,3 +147,21 @@ def test_start_refuses_bad_inflow(client, lea):
     )
     assert "Tilgangen for dagpenge skal ligge mellem 0 og 100.000" in response.content.decode()
     assert not ForecastSnapshot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_capacity_holds_whole_talks_against_the_hours_for_talks(client, lea, with_forecast):
+    from jobcenter.report_data import capacity_report
+    from jobcenter.selectors import staff_capacity
+
+    assert with_forecast.assumptions["talk_share"] == pytest.approx(0.55)
+    assert with_forecast.assumptions["prep_minutes"]["fremmoede"] == 30
+    teams = list(teams_visible_to(lea.user))
+    report = capacity_report(with_forecast, teams)
+    casework = staff_capacity(team_ids=[t.pk for t in teams], first_month=report["months"][0], months=12)
+    for _m, _code, _work, avail in report["totals"][:1]:
+        assert avail == pytest.approx(0.55 * sum(c["hours"][0] for c in casework.values()))
+    team = report["basis"]["teams"][0]
+    assert team["caseworkers"] == len(casework) and team["hours_per_talk"] > 45 / 60
+    body = client_for(client, lea).get(reverse("reports:capacity")).content.decode()
+    assert "Grundlaget for belastningen" in body and "Quartz+Co/BDO" in body

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from citizens.models import Citizen, Contact, Enrolment
+from jobcenter.demo import TEAMS, team_size
 from jobcenter.models import StaffMember, Team
 
 ON = date(2026, 11, 2)
@@ -48,7 +49,9 @@ def seed(**options):
 def test_seed_demo_builds_a_municipality_and_is_idempotent():
     seed()
     first = snapshot()
-    assert len(first["teams"]) == 6 and len(first["staff"]) >= 40
+    # a leader and caseworkers for the caseload at the team's norm (test_capacity_model) + 3 logins
+    assert len(first["teams"]) == 6 and len(first["staff"]) == 6 + sum(team_size(t, 250) for t in TEAMS) + 3
+    assert all(any(s[2] == t and s[1] == "caseworker" for s in first["staff"]) for t in TEAMS)
     assert len(first["citizens"]) == 250 and len(first["contacts"]) > 250
     assert {"sagsbehandler", "teamleder", "admin"} <= {s[0] for s in first["staff"]}
     assert len({e[1] for e in first["enrolments"]}) >= 10  # spread over the target groups
