@@ -176,3 +176,28 @@ def test_sampled_held_shares_equal_the_exact_count_when_the_sample_is_everyone()
     assert sum(by_sample.totals()[0]) == pytest.approx(sum(by_contacts.totals()[0]))
     assert sum(by_sample.totals()[0]) == pytest.approx(100 * 3 - 30)
     assert by_sample.method["held"] == "sample" and by_contacts.method["held"] == "exact"
+
+
+def test_a_rolling_rule_is_projected_over_the_whole_horizon_not_just_to_the_next_contact():
+    """A talk at most every 3 months (the demo's local level, from month 6 on): over 12 months
+    the forecast counts one talk per 3 months, each in its own month, not only the next one."""
+    on = date(2027, 3, 1)
+    code = "lab-2027+lokal-jobparat-3-mdr"
+    cohort = [fc.Cohort("jobsoegning", date(2026, 1, 10), 1, team=1)]
+    kw = {"timing": AT_DEADLINE, "include_inflow": False}
+    statutory = fc.forecast(BOOK, "lab-2027", cohort, on, 12, ASSUME, **kw)
+    layered = fc.forecast(BOOK, code, cohort, on, 12, ASSUME, **kw)
+    local = [b - a for a, b in zip(statutory.totals()[0], layered.totals()[0], strict=True)]
+    months = [m for m, n in zip(layered.months, local, strict=True) if n]
+    # deadlines 10.4., 10.7., 10.10.2027 and 10.1.2028; the one due 10.4.2028 is past the horizon
+    assert sum(local) == pytest.approx(4)
+    assert months == [date(2027, 4, 1), date(2027, 7, 1), date(2027, 10, 1), date(2028, 1, 1)]
+    # a talk already held on 1.2.2027 moves the chain: next due 1.5.2027, then every 3 months
+    held = (ContactFacts(date(2027, 2, 1), "jobsamtale", "telefon", "kommune"),)
+    moved = fc.forecast(BOOK, code, [fc.Cohort("jobsoegning", date(2026, 1, 10), 1, team=1, contacts=held)],
+                        on, 12, ASSUME, timing=AT_DEADLINE, include_inflow=False)
+    months = [m for m, n in zip(moved.months, moved.totals()[0], strict=True) if n]
+    assert months == [date(2027, 5, 1), date(2027, 8, 1), date(2027, 11, 1), date(2028, 2, 1)]
+    # spread evenly instead: still 4 talks in the horizon's 12 months (+ part of the 5th)
+    even = fc.forecast(BOOK, code, cohort, on, 12, ASSUME, include_inflow=False)
+    assert 4 <= sum(even.totals()[0]) - sum(statutory.totals()[0]) < 5
