@@ -124,7 +124,9 @@ def refresh_citizens(
 def refresh_all(*, on: date | None = None, book: RuleBook | None = None) -> int:
     """Rerun the engine for every citizen (first load, and the baseline the benchmark compares)."""
     ids = list(Citizen.objects.filter(anonymised_at__isnull=True).values_list("id", flat=True))
-    return refresh_citizens(ids, on=on, book=book)
+    done = refresh_citizens(ids, on=on, book=book)
+    _summarise(on or today())
+    return done
 
 
 def mark_citizens_dirty(citizen_ids: Iterable[int]) -> int:
@@ -181,7 +183,15 @@ def refresh_changed(*, on: date | None = None, book: RuleBook | None = None) -> 
         .values_list("id", flat=True)
     )
     refreshed = refresh_citizens(ids, on=on, book=book)
+    _summarise(on)
     return {**moved, "recomputed": refreshed}
+
+
+def _summarise(on: date) -> int:
+    """The forecast's caseload summary of ``on`` (``jobcenter.cohort_summary``), after a refresh."""
+    from jobcenter.cohort_summary import rebuild
+
+    return rebuild(on)
 
 
 # --- Date-only status moves -----------------------------------------------------------------

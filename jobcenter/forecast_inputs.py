@@ -16,6 +16,7 @@ from catalogue.models import TargetGroup
 from catalogue.rulebook import RuleBook
 from citizens.models import Contact, Enrolment
 from citizens.obligations import ContactFacts, EnrolmentFacts, evaluate
+from jobcenter import cohort_summary
 from jobcenter import flows as fl
 from jobcenter import forecast as fc
 
@@ -37,8 +38,13 @@ def _codes() -> dict[int, str]:
 
 def caseload_and_flows(on: date) -> tuple[list[fc.Cohort], fl.Flows]:
     """The running caseload as cohorts (without contacts) and the flows, from ONE GROUP BY over
-    every enrolment started by ``on`` (ids, no join to the target groups): the large-caseload path."""
+    every enrolment started by ``on`` (ids, no join to the target groups): the large-caseload path.
+    When the refresh has summarised the caseload of ``on`` (``jobcenter.cohort_summary``), the
+    same cohorts and flows are read from the summary instead."""
     codes = _codes()
+    summarised = cohort_summary.read(on, codes)
+    if summarised is not None:
+        return summarised
     anonymised = ExpressionWrapper(Q(citizen__anonymised_at__isnull=False), output_field=BooleanField())
     rows = (
         Enrolment.objects.filter(start__lte=on)

@@ -161,3 +161,35 @@ class ApiTokenUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_id[:8]}… {self.last_used_at:%d.%m.%Y %H:%M}"
+
+
+class CohortSummary(models.Model):
+    """The caseload summarised for the forecast on ``as_of`` (``jobcenter.cohort_summary``), rebuilt
+    by the obligation refresh: a few hundred thousand rows instead of a GROUP BY over every
+    enrolment joined to its citizen. Plain ids, no foreign keys (it is a derived copy)."""
+
+    class Kind(models.TextChoices):
+        RUNNING = "running"  # enrolments running on as_of, per team, caseworker and facts
+        ENDED = "ended"  # ended before as_of, per target group and duration in days
+        STARTS = "starts"  # starts per target group and month (all up to as_of)
+        FIRST = "first"  # the earliest start (how much history the inflow has)
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    as_of = models.DateField()
+    team_id = models.IntegerField(null=True)
+    caseworker_id = models.IntegerField(null=True)
+    target_group_id = models.IntegerField()
+    start = models.DateField(null=True)
+    end = models.DateField(null=True)
+    days = models.IntegerField(null=True)
+    exempt = models.BooleanField(default=False)
+    work_obligation = models.BooleanField(default=False)
+    short_absence = models.BooleanField(default=False)
+    anonymised = models.BooleanField(default=False)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind"], name="cohort_summary_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.as_of}: {self.n}"

@@ -1,0 +1,122 @@
+"""The caseload summary the forecast reads instead of grouping every enrolment (issue 12).
+
+``rebuild(on)`` replaces the summary with the caseload as it stands on ``on``, in three GROUP BYs
+on ids (no join to the target groups): the enrolments running on ``on`` per team, caseworker and
+everything the engine looks at; the ended ones per target group and duration in days (for the
+Kaplan-Meier exits); and the starts per target group and month (for the inflow). The obligation
+refresh calls it after its nightly run (``citizens.refresh.refresh_changed``) and after a full
+refresh, so the 04:00 forecast reads a fresh summary.
+
+``read(on)`` gives exactly what ``forecast_inputs.caseload_and_flows(on)`` computes from the
+enrolments (the same cohorts and flows; ``tests/jobcenter/test_cohort_summary.py`` checks it),
+or None when the summary was built for another day (then the forecast groups the enrolments
+itself). A forecast started later the same day reads the summary of the night: enrolments
+registered since then count from the next night.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db import connection, transaction
+
+from jobcenter import flows as fl
+from jobcenter import forecast as fc
+from jobcenter.models import CohortSummary
+
+TABLE = CohortSummary._meta.db_table
+
+REBUILD = [
+    f"DELETE FROM {TABLE}",
+    f"""
+    INSERT INTO {TABLE} (kind, as_of, team_id, caseworker_id, target_group_id, start, "end", days, exempt,
+                         work_obligation, short_absence, anonymised, n)
+    SELECT 'running', %(on)s, c.team_id, c.caseworker_id, e.target_group_id, e.start, e."end", NULL,
+           e.exempt, e.work_obligation, e.short_absence, c.anonymised_at IS NOT NULL, count(*)
+    FROM citizens_enrolment e JOIN citizens_citizen c ON c.id = e.citizen_id
+    WHERE e.start <= %(on)s AND (e."end" IS NULL OR e."end" >= %(on)s)
+    GROUP BY 3, 4, 5, 6, 7, 9, 10, 11, 12
+    """,
+    f"""
+    INSERT INTO {TABLE} (kind, as_of, target_group_id, days, n, exempt, work_obligation, short_absence,
+                         anonymised)
+    SELECT 'ended', %(on)s, e.target_group_id, e."end" - e.start + 1, count(*), false, false, false, false
+    FROM citizens_enrolment e
+    WHERE e.start <= %(on)s AND e."end" < %(on)s
+    GROUP BY 3, 4
+    """,
+    f"""
+    INSERT INTO {TABLE} (kind, as_of, target_group_id, start, n, exempt, work_obligation, short_absence,
+                         anonymised)
+    SELECT 'starts', %(on)s, e.target_group_id, date_trunc('month', e.start)::date, count(*),
+           false, false, false, false
+    FROM citizens_enrolment e
+    WHERE e.start <= %(on)s
+    GROUP BY 3, 4
+    """,
+    f"""
+    INSERT INTO {TABLE} (kind, as_of, target_group_id, start, n, exempt, work_obligation, short_absence,
+                         anonymised)
+    SELECT 'first', %(on)s, 0, min(e.start), 0, false, false, false, false
+    FROM citizens_enrolment e
+    WHERE e.start <= %(on)s
+    HAVING count(*) > 0
+    """,
+]
+
+
+@transaction.atomic
+def rebuild(on: date) -> int:
+    """Replace the summary with the caseload on ``on``; returns its number of rows."""
+    with connection.cursor() as cur:
+        for sql in REBUILD:
+            cur.execute(sql, {"on": on})
+        cur.execute(f"SELECT count(*) FROM {TABLE}")
+        return cur.fetchone()[0]
+
+
+def as_of() -> date | None:
+    row = CohortSummary.objects.values_list("as_of", flat=True).first()
+    return row
+
+
+def read(on: date, codes: dict[int, str]) -> tuple[list[fc.Cohort], fl.Flows] | None:
+    """The running caseload as cohorts and the flows on ``on`` from the summary, or None when the
+    summary is not of ``on`` (see the module docstring)."""
+    if as_of() != on:
+        return None
+    window_end = on.replace(day=1)
+    window_start = fl.month_add(window_end, -fl.WINDOW_MONTHS)
+    starts: dict[tuple[str, date], float] = defaultdict(float)
+    durations: dict[tuple[str, int, bool], float] = defaultdict(float)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT target_group_id, start, n FROM {TABLE} WHERE kind = 'starts'")
+        for gid, month, n in cur.fetchall():
+            if window_start <= month < window_end:
+                starts[(codes[gid], month)] += n
+        cur.execute(f"SELECT start FROM {TABLE} WHERE kind = 'first'")
+        first = cur.fetchone()
+        history_from = first[0] if first else None
+        cur.execute(f"SELECT target_group_id, days, n FROM {TABLE} WHERE kind = 'ended'")
+        for gid, days, n in cur.fetchall():
+            durations[(codes[gid], days, True)] += n
+        cur.execute(
+            f"""SELECT team_id, caseworker_id, target_group_id, start, "end", exempt, work_obligation,
+                       short_absence, anonymised, n
+                FROM {TABLE} WHERE kind = 'running'"""
+        )
+        rows = cur.fetchall()
+    cohorts = []
+    since: dict[date, int] = {}
+    for team, cw, gid, start, end, exempt, wo, short, anon, n in rows:
+        group = codes[gid]
+        age = since.get(start)
+        if age is None:
+            age = since[start] = (on - start).days + 1
+        durations[(group, age, False)] += n
+        if not anon:
+            cohorts.append(fc.Cohort(group, start, n, end, exempt, wo, team=team, caseworker=cw,
+                                     short_absence=short))
+    survival = fl.estimate_survival((g, d, ended, n) for (g, d, ended), n in durations.items())
+    return cohorts, fl.Flows(fl.estimate_inflow(starts, on, history_from), survival)

@@ -1,0 +1,79 @@
+"""The cohort summary the refresh keeps: the forecast read from it equals the forecast grouped from
+the enrolments themselves (same cohorts, same flows, same figures)."""
+
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from catalogue.economy import assumptions_on
+from catalogue.selectors import current_rulebook
+from citizens.models import Citizen, Enrolment
+from citizens.refresh import refresh_changed
+from jobcenter import cohort_summary
+from jobcenter import forecast as fc
+from jobcenter import forecast_inputs as fi
+from jobcenter.models import CohortSummary
+
+ON = date(2026, 11, 20)
+
+
+def _cohorts(cohorts):
+    return Counter((c.team, c.caseworker, c.target_group, c.start, c.end, c.exempt, c.work_obligation,
+                    c.short_absence, c.n) for c in cohorts)
+
+
+def _forecast(cohorts, flows, code="lab-2027"):
+    book = current_rulebook()
+    shares, exempt = fi.shares_from_cohorts(cohorts, ON)
+    return fc.forecast(book, code, cohorts, ON, 12, fc.Assumptions.from_dict(assumptions_on(ON)),
+                       flows=flows, team_shares=shares, exempt_share=exempt).to_json()
+
+
+@pytest.mark.django_db
+def test_the_summary_gives_the_same_cohorts_flows_and_forecast_as_the_enrolments():
+    call_command("seed_demo", citizens=400, seed=4, on=ON, verbosity=0)
+    # some history whose citizens are anonymised: counted in the flows, not in the caseload
+    Citizen.objects.filter(pk__in=Citizen.objects.order_by("pk").values("pk")[:15]).update(
+        anonymised_at=timezone.now()
+    )
+    # edge days: one ends on ON (still running), one ended the day before, one starts on ON
+    running = Enrolment.objects.filter(end__isnull=True, citizen__anonymised_at__isnull=True).order_by("pk")
+    Enrolment.objects.filter(pk=running[0].pk).update(end=ON)
+    Enrolment.objects.filter(pk=running[1].pk).update(end=ON - timedelta(days=1))
+    Enrolment.objects.filter(pk=running[2].pk).update(start=ON)
+    CohortSummary.objects.all().delete()
+    direct_cohorts, direct_flows = fi.caseload_and_flows(ON)
+
+    refresh_changed(on=ON)  # the nightly refresh rebuilds the summary
+    assert CohortSummary.objects.filter(as_of=ON).count() == CohortSummary.objects.count() > 0
+    read = cohort_summary.read(ON, fi._codes())
+    assert read is not None
+    cohorts, flows = read
+    assert _cohorts(cohorts) == _cohorts(direct_cohorts)
+    assert flows.inflow == direct_flows.inflow
+    assert flows.method() == direct_flows.method()
+    for group, curve in direct_flows.survival.items():
+        assert flows.survival[group].times == curve.times
+        assert flows.survival[group].values == pytest.approx(curve.values, rel=1e-12)
+    assert fi.caseload_and_flows(ON)[1].inflow == direct_flows.inflow  # the forecast's read uses it
+    for code in ("lab-2027", "reform-2026+lokal-jobparat-3-mdr"):
+        a, b = _forecast(direct_cohorts, direct_flows, code), _forecast(cohorts, flows, code)
+        assert a["method"] == b["method"]
+        rows_a = {tuple(r[:3]): r[3:] for r in a["rows"]}
+        rows_b = {tuple(r[:3]): r[3:] for r in b["rows"]}
+        assert rows_a.keys() == rows_b.keys()
+        for key, values in rows_a.items():
+            for x, y in zip(values[:5], rows_b[key][:5], strict=True):
+                assert y == pytest.approx(x, abs=1e-3)
+
+
+@pytest.mark.django_db
+def test_a_summary_of_another_day_is_not_used():
+    call_command("seed_demo", citizens=60, seed=4, on=ON, verbosity=0)
+    cohort_summary.rebuild(ON - timedelta(days=1))
+    assert cohort_summary.read(ON, fi._codes()) is None
+    cohort_summary.rebuild(ON)
+    assert cohort_summary.read(ON, fi._codes()) is not None
