@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from citizens import importer
+from citizens import import_file, importer
 from citizens.models import Citizen, ImportJob
 from tests.citizens.test_importer import GOOD, HEADER
 from tests.conftest import client_for, missing_service, wait_for
@@ -30,7 +30,7 @@ def test_a_workbook_that_unpacks_to_far_more_than_it_weighs_is_refused_unread():
 
 @pytest.mark.django_db
 def test_a_file_over_the_row_limit_is_refused_with_the_limit_named(monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_file, "MAX_ROWS", 3)
     rows = "".join(f"01019{n}-1234;A;B;Team Nord;;kh-jobparat;2026-09-01\n" for n in range(5))
     (error,) = _errors((HEADER + rows).encode())
     assert error.endswith(": Filen har mere end 3 rækker. Del den op i flere filer.")

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from citizens import importer
+from citizens import import_check, import_file
 from citizens.models import AuditEvent, Citizen, Enrolment, ImportJob
 from tests.conftest import client_for
 
@@ -19,7 +19,7 @@ GOOD = (
 
 
 def _records(text):
-    return importer.read_records(text.encode(), "x.csv")
+    return import_file.read_records(text.encode(), "x.csv")
 
 
 def test_validate_is_pure_and_names_row_and_column():
@@ -29,7 +29,7 @@ def test_validate_is_pure_and_names_row_and_column():
         + "310299-1234;Cia;;Team Øst;bob;ukendt;i går\n"
         + "010190-1234;Dup;Lika;Team Nord;;dagpenge;2026-01-01\n"
     )
-    report = importer.validate(
+    report = import_check.validate(
         _records(text),
         teams={"Team Nord", "Team Syd"},
         caseworkers={"alice": "Team Nord", "bob": "Team Syd"},
@@ -43,7 +43,7 @@ def test_validate_is_pure_and_names_row_and_column():
 
 
 def test_unknown_and_missing_columns_are_reported_on_the_header():
-    report = importer.validate(
+    report = import_check.validate(
         _records("cpr;navn\n010190-1234;x\n"), teams=set(), caseworkers={}, target_groups=set()
     )
     assert {(e.row, e.column) for e in report.errors} >= {(1, "navn"), (1, "first_name")}
