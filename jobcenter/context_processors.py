@@ -23,7 +23,18 @@ NAVIGATION = [
 
 
 def navigation(request):
-    role = role_of(getattr(request, "user", None))
+    """The menu for the request's user, built once per request: a template rendered with the
+    request (a table's template column renders one per row) runs every context processor again."""
+    user = getattr(request, "user", None)
+    role = role_of(user)
+    key = (id(user), role, request.path)  # a sign-in or sign-out within the request starts afresh
+    cached = getattr(request, "_kontaktplan_navigation", None)
+    if cached is None or cached[0] != key:
+        cached = request._kontaktplan_navigation = (key, _navigation(request, role))
+    return cached[1]
+
+
+def _navigation(request, role):
     items = []
     for label, name, roles in NAVIGATION:
         if role not in roles:
