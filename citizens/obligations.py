@@ -449,6 +449,7 @@ def evaluate(
     due_soon_days: int = 14,
     local_sets: Iterable[str] | None = None,
     project: bool = False,
+    explain: bool = True,
 ) -> list[Obligation]:
     """Obligations of one enrolment on ``on``, sorted by (latest, rule, number).
 
@@ -456,6 +457,7 @@ def evaluate(
     of codes = exactly these layers (also in what-if mode), ``()`` = statutory rules only.
     ``project``: rolling rules assume each pending contact is held on its deadline and go on up
     to ``on`` (forecasts, which have no future contacts). See the module docstring.
+    ``explain=False`` leaves the explanation texts empty (forecasts count, they do not show them).
     """
     plans = _plans(book, enrolment.target_group, rule_set, _local_codes(book, rule_set, local_sets))
     if not plans:
@@ -472,7 +474,7 @@ def evaluate(
     cands = statutory + local
     for p in rolling:
         cands.extend(_rolling(p, enrolment, on, usable, project))
-    return _build(cands, enrolment, on, due_soon_days)
+    return _build(cands, enrolment, on, due_soon_days, explain)
 
 
 def _applies(p: _Plan, enrolment: EnrolmentFacts) -> bool:
@@ -641,8 +643,8 @@ def _match(cands: list[list], usable: list[ContactFacts], used: list[bool]) -> N
 
 
 def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
-           due_soon_days: int) -> list[Obligation]:
-    language = active_language()
+           due_soon_days: int, explain: bool = True) -> list[Obligation]:
+    language = active_language() if explain else ""
     end = enrolment.end
     may_waive = enrolment.exempt and not enrolment.work_obligation
     out = []
@@ -663,7 +665,9 @@ def _build(cands: list[list], enrolment: EnrolmentFacts, on: date,
             status = "due_soon"
         else:
             status = "open"
-        if language == SOURCE_LANGUAGE:
+        if not explain:
+            text = ""
+        elif language == SOURCE_LANGUAGE:
             text = _explain(p, k, of, earliest, latest, period, status, met_by, late, anchor)
             if note:
                 text += f" Overgangsregel (foreløbig): {note}"

@@ -344,6 +344,12 @@ class _Profiler:
         self.minutes: dict[tuple[str, str], float] = {}
         self.cache: dict = {}
         self.timing_used: dict[str, str] = {}
+        # Day ordinal -> month index over the horizon (``profile`` works on ordinals).
+        self.first_ord = self.first.toordinal()
+        self.on_ord = on.toordinal()
+        self.month_of = [
+            i for i, m in enumerate(months) for _ in range((add_months(m, 1) - m).days)
+        ]
 
     def rule_minutes(self, set_code: str, rule_code: str) -> float:
         key = (set_code, rule_code)
@@ -369,12 +375,15 @@ class _Profiler:
             return hit
         out: dict[int, list[float]] = {}
         held = [c for c in contacts if c.date <= self.on]  # later ones are not held yet
-        first_year, first_month, n_months = self.first.year, self.first.month, len(self.months)
+        first_ord, on_ord, month_of = self.first_ord, self.on_ord, self.month_of
+        last = len(month_of)
         start, end = facts.start, facts.end
+        start_ord = start.toordinal()
+        end_ord = end.toordinal() if end is not None else None
         curve = None if self.flows is None else self.flows.survival.get(facts.target_group, NO_EXITS)
         base = curve((since - start).days) if curve is not None else 1.0
         for ob in evaluate(self.book, facts, held, horizon_end, rule_set=self.rule_set,
-                           local_sets=self.local_sets, project=True):
+                           local_sets=self.local_sets, project=True, explain=False):
             if ob.status not in ACTIVE_STATUSES or ob.latest < since:
                 continue
             weight = _quota_weight(ob.quota_pct, self.exempt_share.get(facts.target_group, 0.0))
@@ -382,25 +391,29 @@ class _Profiler:
                 # Large caseloads: held talks subtracted in expectation (policy 1a).
                 weight *= 1 - self.held_shares.get(held_key(facts, ob, self.on), 0.0)
             minutes = self.rule_minutes(ob.rule_set, ob.rule)
-            lo = max(ob.earliest, since)
-            span = (ob.latest - lo).days
+            lo = max(ob.earliest, since).toordinal()
+            span = ob.latest.toordinal() - lo
             positions = self.timing.get(ob.rule)
             self.timing_used.setdefault(ob.rule, "observed" if positions else "even")
             points = positions or EVEN
             share = weight / len(points)
             for p in points:
-                day = lo + timedelta(days=round(p * span))
-                i = (day.year - first_year) * 12 + day.month - first_month
-                if i < 0 and day >= self.on:
+                day = lo + round(p * span)  # an ordinal
+                k = day - first_ord
+                if k < 0:
+                    if day < on_ord:
+                        continue
                     i = 0  # between ``on`` and a later first month: counted in the first month
-                if i < 0 or i >= n_months:
+                elif k >= last:
                     continue
-                if end is not None:
-                    w = share if day <= end else 0.0
+                else:
+                    i = month_of[k]
+                if end_ord is not None:
+                    w = share if day <= end_ord else 0.0
                 elif curve is None:
                     w = share
                 else:
-                    w = share * curve((day - start).days) / base if base > 0 else 0.0
+                    w = share * curve(day - start_ord) / base if base > 0 else 0.0
                 acc = out.setdefault(i, [0.0, 0.0])
                 acc[0] += w
                 acc[1] += w * minutes / 60
@@ -410,6 +423,14 @@ class _Profiler:
 
     def presence(self, group: str, start: date, end: date | None, since: date) -> list[float]:
         """Expected share still enrolled at each month's end (1 enrolment alive on ``since``)."""
+        if end is None and self.flows is not None:
+            # ``alive`` unrolled: the survival at ``since`` is looked up once, not per month.
+            curve = self.flows.survival.get(group, NO_EXITS)
+            base = curve((since - start).days)
+            return [
+                0.0 if e < since or e < start or base <= 0 else curve((e - start).days) / base
+                for e in self.month_ends
+            ]
         return [
             0.0 if e < since else self.alive(group, start, end, since, e) if e >= start else 0.0
             for e in self.month_ends
@@ -498,16 +519,24 @@ def forecast(
             before = p
 
     by_team = _team_sensitive(book, local_sets)
+    # One engine run per distinct input (facts and held contacts), keyed on plain tuples.
     by_facts: dict[tuple, list[Cohort]] = defaultdict(list)
     for c in all_cohorts:
-        facts = EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence,
-                               c.team if by_team else None)
-        by_facts[(facts, c.contacts)].append(c)
-    for (facts, contacts), group_cohorts in by_facts.items():
+        by_facts[(c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence,
+                  c.team if by_team else None, c.contacts)].append(c)
+    table_c, table_h = result.contacts, result.hours
+    n_months = len(months)
+    for (group, start, end, exempt, wo, short, team, contacts), group_cohorts in by_facts.items():
+        facts = EnrolmentFacts(group, start, end, exempt, wo, short, team)
         profile = prof.profile(facts, contacts, on, horizon_end)
         for c in group_cohorts:
             key = (c.team, c.caseworker, c.target_group)
-            row_c, row_h = result._row("contacts", key), result._row("hours", key)
+            row_c = table_c.get(key)
+            if row_c is None:
+                row_c = table_c[key] = [0.0] * n_months
+            row_h = table_h.get(key)
+            if row_h is None:
+                row_h = table_h[key] = [0.0] * n_months
             n = c.n
             for i, pc, ph in profile:
                 row_c[i] += n * pc
@@ -619,7 +648,7 @@ def held_shares(samples, book: RuleBook, code: str | None, on: date, horizon_end
     for facts, contacts in samples:
         held = [c for c in contacts if c.date <= on]
         for ob in evaluate(book, facts, held, horizon_end, rule_set=rule_set, local_sets=local_sets,
-                           project=True):
+                           project=True, explain=False):
             if ob.latest < on or ob.status in ("waived", "not_municipal"):
                 continue
             cell = met.setdefault(held_key(facts, ob, on), [0, 0])
@@ -637,7 +666,7 @@ def lifetime(prof: _Profiler, group: str, start: date) -> tuple[float, float]:
     end = add_months(start, 12 * STEADY_YEARS) - timedelta(days=1)
     contacts = hours = 0.0
     for ob in evaluate(prof.book, EnrolmentFacts(group, start), (), end, rule_set=prof.rule_set,
-                       local_sets=prof.local_sets, project=True):
+                       local_sets=prof.local_sets, project=True, explain=False):
         if ob.status not in ACTIVE_STATUSES:
             continue
         weight = _quota_weight(ob.quota_pct, prof.exempt_share.get(group, 0.0))
