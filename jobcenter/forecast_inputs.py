@@ -243,7 +243,7 @@ def timing_on(book: RuleBook, on: date, sample: int = TIMING_SAMPLE) -> dict[str
         end = end if end is not None and end < on else None
         facts = EnrolmentFacts(group, start, end, exempt, wo)
         held = [ContactFacts(d, k, c, b) for d, k, c, b in contacts.get(cid, ())]
-        for rule, x in fc.timing_positions(evaluate(book, facts, held, on)):
+        for rule, x in fc.timing_positions(evaluate(book, facts, held, on, explain=False)):
             positions[rule].append(x)
     return fc.estimate_timing(positions)
 
