@@ -33,6 +33,33 @@ def booking_badge(record) -> str:
     return format_html("{}", label)
 
 
+def booking_action(record, url_for) -> str:
+    """The worklist row's planning button: the planned talk, or "Book" while something is open.
+    ``url_for(name, pk)`` builds the URL (the table reverses each pattern once per page)."""
+    booking_id = getattr(record, "booking_id", None)
+    if booking_id:
+        return format_html(
+            '<button type="button" class="button button-secondary button-small" hx-get="{}?from=worklist" '
+            'hx-target="#contact-panel" hx-swap="innerHTML" aria-controls="contact-panel">{}'
+            '<span class="sr-only"> {} {}</span></button>',
+            url_for("planning:booking", booking_id),
+            _("Samtale"),
+            _("med"),
+            record.full_name,
+        )
+    if record.next_status:
+        return format_html(
+            '<button type="button" class="button button-secondary button-small" hx-get="{}?from=worklist" '
+            'hx-target="#contact-panel" hx-swap="innerHTML" aria-controls="contact-panel">{}'
+            '<span class="sr-only"> {} {}</span></button>',
+            url_for("planning:book", record.pk),
+            _("Book"),
+            _("samtale med"),
+            record.full_name,
+        )
+    return ""
+
+
 @register.inclusion_tag("planning/_citizen_bookings.html", takes_context=True)
 def citizen_bookings(context, citizen):
     """The citizen page's planned talks and summons letters (the page's access check applies)."""
