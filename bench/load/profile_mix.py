@@ -1,7 +1,8 @@
 """Server-side cost of every request in the load-test mix, in one process, with the production
 settings gunicorn runs in bench/load/run.sh (DEBUG off, the Redis cache, persistent connections).
-Prints the median and p95 wall time and the CPU time per request type next to `/healthz` measured
-in the same run; `--profile NAME` prints a cProfile of that request type. Prints figures; not a test.
+Prints the median and p95 wall time, the CPU time, the queries and the PostgreSQL backend's CPU
+(a mean) per request type next to `/healthz` measured in the same run; `--profile NAME` prints a
+cProfile (CPU time) of that request type, `--queries` its SQL. Prints figures; not a test.
 
     DATABASE_URL=postgres://.../THROWAWAY REDIS_URL=redis://127.0.0.1:6379/N \
       .venv/bin/python bench/load/profile_mix.py [--runs 20] [--profile "citizen page"] [--top 40]
@@ -44,6 +45,20 @@ def client_for(username: str) -> Client:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.get(username=username))
     return client
+
+
+def _backend_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine), or NaN."""
+    if connection.vendor != "postgresql":
+        return float("nan")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _count(queries: list[str], execute, sql, *rest):
@@ -99,7 +114,8 @@ def main() -> None:
         wanted = {"healthz", *args.only.split(",")}
         requests = {name: call for name, call in requests.items() if name in wanted}
     base = None
-    print(f"{'request':<26} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>8} {'x healthz':>9} {'queries':>7}")
+    print(f"{'request':<26} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>8} {'x healthz':>9} {'queries':>7} "
+          f"{'db cpu ms':>9}")
     for name, call in requests.items():
         queries: list[str] = []
         with connection.execute_wrapper(partial(_count, queries)):
@@ -108,16 +124,18 @@ def main() -> None:
         if args.queries:
             print(f"-- {name}: {len(queries)} queries", *(f"   {sql[:160]}" for sql in queries), sep="\n")
         walls, cpus = [], []
+        db_before = _backend_cpu()
         for _ in range(args.runs):
             wall, cpu = time.perf_counter(), time.process_time()
             call()
             cpus.append((time.process_time() - cpu) * 1000)
             walls.append((time.perf_counter() - wall) * 1000)
         walls.sort()
+        db_cpu = (_backend_cpu() - db_before) * 1000 / args.runs  # a mean: clock ticks are coarse
         cpu = statistics.median(cpus)
         base = base or cpu
         print(f"{name:<26} {statistics.median(walls):9.1f} {walls[int(0.95 * (len(walls) - 1))]:8.1f} "
-              f"{cpu:8.1f} {cpu / base:9.1f} {len(queries):7}")
+              f"{cpu:8.1f} {cpu / base:9.1f} {len(queries):7} {db_cpu:9.1f}")
     for name, call in requests.items():
         if args.profile not in (name, "all"):
             continue
