@@ -7,6 +7,7 @@ shared with the import's bulk variants (``citizens/services_bulk.py``): one writ
 
 import dataclasses
 import uuid
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import cast
 
@@ -74,7 +75,8 @@ def check_enrolment_allowed(target_group: TargetGroup, start: date, short_absenc
 
 
 def enrolment_active_on(citizen: Citizen, on: date | None = None) -> Enrolment | None:
-    """The enrolment running on `on` (today): started, and not ended before it."""
+    """The enrolment running on `on` (today): started, and not ended before it (the latest start
+    when several are; ``enrolment_running_on`` answers the same from enrolments already read)."""
     on = on or timezone.localdate()
     return (
         citizen.enrolments.filter(start__lte=on)
@@ -83,6 +85,12 @@ def enrolment_active_on(citizen: Citizen, on: date | None = None) -> Enrolment |
         .order_by("-start")
         .first()
     )
+
+
+def enrolment_running_on(enrolments: Iterable[Enrolment], on: date) -> Enrolment | None:
+    """What ``enrolment_active_on`` answers, from the citizen's enrolments already read."""
+    running = [e for e in enrolments if e.start <= on and (e.end is None or e.end >= on)]
+    return max(running, key=lambda e: e.start, default=None)
 
 
 def contact_register(

@@ -215,7 +215,7 @@ def citizen_detail(request, pk: int):
         obligations.append(
             (enrolment, evaluate(book, enrolment_facts(enrolment, enrolment.target_group.code), facts, today))
         )
-    current = services.enrolment_active_on(citizen)
+    current = services.enrolment_running_on(enrolments, today)
     waived = [
         (enrolment, [(obligation_label(o), o.latest) for o in items if o.status == "waived"])
         for enrolment, items in obligations
@@ -229,22 +229,9 @@ def citizen_detail(request, pk: int):
         "current": current,
         "contacts": contacts,
         "obligations": obligations,
-        "contact_form": ContactForm(),
-        "transfer_form": TransferForm(),
-        "exempt_form": ExemptForm(),
-        "assign_form": AssignForm(
-            caseworkers=selectors.caseworkers_visible_to(request.user).filter(team=citizen.team)
-        ),
+        "contact_form": ContactForm(),  # the other actions have pages of their own
         "exemption": services.exemption_usage_for_display(today),
         "short_absence_note": SHORT_ABSENCE_NOTE,
-        "edit_form": CitizenEditForm(
-            initial={
-                "version": citizen.version,
-                "first_name": citizen.first_name,
-                "last_name": citizen.last_name,
-                "cpr": citizen.masked_cpr,
-            }
-        ),
     }
     return render(request, "citizens/detail.html", context)
 
