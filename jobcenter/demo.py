@@ -314,7 +314,7 @@ def _contacts_for(rng, book, group: str, start: date, end: date | None, on: date
     last = on if end is None or end > on else end
     facts = EnrolmentFacts(group, start, end if end is not None and end <= on else None)
     follow_up = group in FOLLOW_UP_GROUPS
-    for ob in evaluate(book, facts, (), last, project=True):  # rolling rules: every link of the chain
+    for ob in evaluate(book, facts, (), last):
         if ob.earliest > last or rng.random() > HOLD_SHARE[diligent]:
             continue
         hi = min(ob.latest, last)
