@@ -20,6 +20,11 @@ STATUS_CHOICES = label_choices(rulebook.STATUS_LABELS)
 KIND_CHOICES = label_choices(rulebook.KIND_LABELS)  # named enum in the OpenAPI schema
 
 
+def active(name: str, *fields: str) -> models.Index:
+    """An index over the citizens a worklist can list (not anonymised)."""
+    return models.Index(fields=list(fields), condition=models.Q(anonymised_at__isnull=True), name=name)
+
+
 class Citizen(models.Model):
     # Derived from the current enrolment's obligations by citizens.refresh; never edited by hand.
     SUMMARY_FIELDS = (
@@ -76,34 +81,20 @@ class Citizen(models.Model):
             models.Index(fields=["caseworker", "next_due"], name="citizen_cw_due"),
             models.Index(fields=["team", "next_status", "next_due"], name="citizen_team_status_due"),
             models.Index(fields=["recompute_on"], name="citizen_recompute_on"),
-            # Every worklist sort of one team reads its first page from an index (EXPLAIN: without
-            # them the largest team, 214,865 citizens at 1M, is sorted in full for each page).
-            models.Index(
-                fields=["team", "last_name", "first_name"],
-                condition=models.Q(anonymised_at__isnull=True),
-                name="citizen_active_team_name",
-            ),
-            models.Index(
-                fields=["team", "current_start"],
-                condition=models.Q(anonymised_at__isnull=True),
-                name="citizen_active_team_start",
-            ),
-            models.Index(
-                fields=["team", "last_contact"],
-                condition=models.Q(anonymised_at__isnull=True),
-                name="citizen_active_team_contact",
-            ),
-            models.Index(
-                fields=["team", "current_target_group", "next_due"],
-                condition=models.Q(anonymised_at__isnull=True),
-                name="citizen_active_team_group_due",
-            ),
-            # Counting a big team's worklist reads only this index (no table rows).
-            models.Index(
-                fields=["team", "caseworker"],
-                condition=models.Q(anonymised_at__isnull=True),
-                name="citizen_active_team_cw",
-            ),
+            # Every worklist sort of one team, both ways, reads its page from one of these (the
+            # selector passes the team ids as literals; EXPLAIN at 1M: 0.1-1 ms instead of sorting
+            # the largest team, 214,667 citizens). Each ends in the id, the sorts' last tie-break.
+            active("citizen_active_name", "team", "last_name", "first_name", "id"),
+            active("citizen_active_due", "team", "next_due", "last_name", "id"),
+            active("citizen_active_status", "team", "next_status", "next_due", "id"),
+            active("citizen_active_start", "team", "current_start", "id"),
+            active("citizen_active_contact", "team", "last_contact", "id"),
+            # Sorting by target group or caseworker: per value, in the default order (worklist_order).
+            active("citizen_active_group", "team", "current_target_group", "next_due", "last_name", "id"),
+            active("citizen_active_cw", "team", "caseworker", "next_due", "last_name", "id"),
+            # PostgreSQL only (migration 0008; SQLite has no NULLS LAST in an index): the descending
+            # due date and days in course with citizens without one last, and the name search's
+            # trigram index.
         ]
 
     def __str__(self) -> str:

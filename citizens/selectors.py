@@ -6,7 +6,7 @@ A caseworker sees the citizens of their own team, a team leader those of the tea
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Func, QuerySet, TextField
 from django.http import Http404
 
 from citizens.cpr import CprError, mask_cpr, parse_cpr
@@ -22,6 +22,18 @@ def citizen_list_for(user) -> QuerySet[Citizen]:
     # The team ids as literals, not a subquery: "team_id IN (4)" lets PostgreSQL read a sorted
     # worklist page straight from a (team, sort column) index instead of sorting the whole team.
     return citizens.filter(team__in=team_ids_visible_to(user))
+
+
+class SearchName(Func):
+    """``first_name || ' ' || last_name``: the expression of the name search's trigram index
+    (migration 0008, PostgreSQL), so ``UPPER(...) LIKE '%WORD%'`` is read from it."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+    def __init__(self):
+        super().__init__("first_name", "last_name")
 
 
 @dataclass(frozen=True)
@@ -61,8 +73,10 @@ def citizen_search(citizens: QuerySet[Citizen], search: Search) -> QuerySet[Citi
         return citizens.filter(cpr__gte=search.value, cpr__lt=upper, cpr__startswith=search.value)
     if search.kind == "invalid":
         return citizens.none()
+    # A word has no spaces, so it is in "first last" exactly when it is in the first or the last name.
+    citizens = citizens.alias(search_name=SearchName())
     for word in search.value.split()[:4]:
-        citizens = citizens.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        citizens = citizens.filter(search_name__icontains=word)
     return citizens
 
 

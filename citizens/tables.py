@@ -11,7 +11,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue import labels
+from catalogue.models import TargetGroup
 from citizens.models import Citizen
+from citizens.worklist_order import GroupedPages
+from jobcenter.models import StaffMember
 from jobcenter.tables_speed import cached_signature
 from planning.templatetags.planning import booking_action, booking_badge, booking_text
 
@@ -235,14 +238,62 @@ class WorklistTable(tables.Table):
     def value_caseworker(self, record):
         return str(record.caseworker) if record.caseworker else ""
 
+    # Every order ends in the id, so that pages never overlap or skip rows with equal values; each
+    # is read from a partial index of one team (citizens.models), also backwards where the
+    # descending order is the exact reverse (name, status, last contact).
+
+    def order_name(self, queryset, is_descending):
+        fields = ("last_name", "first_name", "id")
+        return queryset.order_by(*(f"-{f}" if is_descending else f for f in fields)), True
+
     def order_next_due(self, queryset, is_descending):
-        field = F("next_due")
-        return queryset.order_by(
-            field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True), "last_name"
-        ), True
+        field = F("next_due")  # citizens without a deadline last, both ways
+        due = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
+        return queryset.order_by(due, "last_name", "id"), True
+
+    def order_next_status(self, queryset, is_descending):
+        if is_descending:
+            return queryset.order_by("-next_status", F("next_due").desc(nulls_first=True), "-id"), True
+        return queryset.order_by("next_status", F("next_due").asc(nulls_last=True), "id"), True
 
     def order_days(self, queryset, is_descending):
-        field = F("current_start")  # more days in the course = earlier start
-        return queryset.order_by(
-            field.asc(nulls_last=True) if is_descending else field.desc(nulls_last=True)
-        ), True
+        field = F("current_start")  # more days in the course = earlier start; no course last
+        start = field.asc(nulls_last=True) if is_descending else field.desc(nulls_last=True)
+        return queryset.order_by(start, "id"), True
+
+    def order_last_contact(self, queryset, is_descending):
+        field = F("last_contact")
+        if is_descending:
+            return queryset.order_by(field.desc(nulls_first=True), "-id"), True
+        return queryset.order_by(field.asc(nulls_last=True), "id"), True
+
+    def order_target_group(self, queryset, is_descending):
+        return grouped(queryset, "current_target_group", target_group_labels, is_descending), True
+
+    def order_caseworker(self, queryset, is_descending):
+        return grouped(queryset, "caseworker", caseworker_labels, is_descending), True
+
+
+DEFAULT_ORDER = (F("next_due").asc(nulls_last=True), "last_name", "id")
+
+
+def grouped(queryset, field: str, labels, descending: bool) -> GroupedPages:
+    """Ordered by a joined column's label, within one value as the default order (see
+    citizens.worklist_order)."""
+    queryset = getattr(queryset, "queryset", queryset)  # ordered again: start from the rows
+    return GroupedPages(queryset, field, labels, descending=descending, within=DEFAULT_ORDER)
+
+
+def target_group_labels(ids: list) -> dict:
+    """The target groups' names as the column shows them (in the active language)."""
+    return {
+        pk: labels.target_group_name(name_da, name_en)
+        for pk, name_da, name_en in TargetGroup.objects.filter(pk__in=ids).values_list(
+            "pk", "name_da", "name_en"
+        )
+    }
+
+
+def caseworker_labels(ids: list) -> dict:
+    """The caseworkers' names as the column shows them."""
+    return {m.pk: str(m) for m in StaffMember.objects.filter(pk__in=ids).select_related("user")}
