@@ -185,6 +185,9 @@ class WorklistTable(tables.Table):
         name = labels.target_group_name(value, getattr(record.current_target_group, "name_en", ""))
         return format_html('<span class="kp-clip" title="{}">{}</span>', name, name)
 
+    def value_target_group(self, value, record):
+        return labels.target_group_name(value, getattr(record.current_target_group, "name_en", ""))
+
     def render_next_label(self, value):
         label = labels.next_label(value)
         return format_html('<span class="kp-clip" title="{}">{}</span>', label, label)

@@ -36,6 +36,7 @@ from citizens.tables import WorklistTable
 from jobcenter import exports
 from jobcenter.hardening import bad_request_page, page_size
 from jobcenter.perms import is_admin, is_team_leader_or_admin, staff_member_of
+from jobcenter.table_export import table_values
 from planning.selectors import with_booking
 
 PAGE_SIZE = 50
@@ -104,7 +105,7 @@ def worklist(request):
                 "rows": filters.qs.count(),
             },
         )
-        values = table.as_values()  # the header row first, then typed values (value_* methods)
+        values = table_values(table)  # as table.as_values(): the header row, then typed values
         return exports.export_response(export_format, "arbejdsliste", next(values), values)
     try:
         per_page = page_size(request.GET.get("per_page"), PAGE_SIZE)
