@@ -74,3 +74,16 @@ def test_row_html_has_attributes_and_labels_of_each_column(client, alice, varied
     booking = Booking.objects.get(citizen=varied[2])
     assert f'hx-get="{reverse("planning:booking", args=[booking.pk])}?from=worklist"' in html
     assert f'hx-get="{reverse("planning:book", args=[varied[0].pk])}?from=worklist"' in html
+
+
+def test_empty_list_row_and_the_rows_after_a_saved_contact(client, alice, varied):
+    client_for(client, alice)
+    html = client.get(reverse("citizens:worklist"), {"scope": "team", "q": "Ingen Sådan"}).content.decode()
+    assert '<td colspan="10">Ingen borgere matcher filtrene.</td>' in html
+    from citizens.templatetags.worklist import row_html
+
+    table = WorklistTable(with_booking(Citizen.objects.filter(pk=varied[0].pk)))
+    row = list(table.rows)[0]
+    opening = f'<tr id="citizen-{varied[0].pk}" class="even" hx-swap-oob="true">'
+    assert row_html(row, oob=True).startswith(opening)
+    assert row_html(row).count("<td ") == len(table.cell_plan) == 10
