@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue import labels
 from catalogue.models import TargetGroup
 from citizens.models import Citizen
-from citizens.worklist_order import GroupedPages
+from citizens.worklist_order import GroupedPages, Pages, unwrap
 from jobcenter.models import StaffMember
 from jobcenter.tables_speed import cached_signature
 from planning.templatetags.planning import booking_action, booking_badge, booking_text
@@ -247,28 +247,28 @@ class WorklistTable(tables.Table):
 
     def order_name(self, queryset, is_descending):
         fields = ("last_name", "first_name", "id")
-        return queryset.order_by(*(f"-{f}" if is_descending else f for f in fields)), True
+        return ordered(queryset, *(f"-{f}" if is_descending else f for f in fields))
 
     def order_next_due(self, queryset, is_descending):
         field = F("next_due")  # citizens without a deadline last, both ways
         due = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
-        return queryset.order_by(due, "last_name", "id"), True
+        return ordered(queryset, due, "last_name", "id")
 
     def order_next_status(self, queryset, is_descending):
         if is_descending:
-            return queryset.order_by("-next_status", F("next_due").desc(nulls_first=True), "-id"), True
-        return queryset.order_by("next_status", F("next_due").asc(nulls_last=True), "id"), True
+            return ordered(queryset, "-next_status", F("next_due").desc(nulls_first=True), "-id")
+        return ordered(queryset, "next_status", F("next_due").asc(nulls_last=True), "id")
 
     def order_days(self, queryset, is_descending):
         field = F("current_start")  # more days in the course = earlier start; no course last
         start = field.asc(nulls_last=True) if is_descending else field.desc(nulls_last=True)
-        return queryset.order_by(start, "id"), True
+        return ordered(queryset, start, "id")
 
     def order_last_contact(self, queryset, is_descending):
         field = F("last_contact")
         if is_descending:
-            return queryset.order_by(field.desc(nulls_first=True), "-id"), True
-        return queryset.order_by(field.asc(nulls_last=True), "id"), True
+            return ordered(queryset, field.desc(nulls_first=True), "-id")
+        return ordered(queryset, field.asc(nulls_last=True), "id")
 
     def order_target_group(self, queryset, is_descending):
         return grouped(queryset, "current_target_group", target_group_labels, is_descending), True
@@ -280,11 +280,15 @@ class WorklistTable(tables.Table):
 DEFAULT_ORDER = (F("next_due").asc(nulls_last=True), "last_name", "id")
 
 
+def ordered(queryset, *order) -> tuple[Pages, bool]:
+    """The rows in this order, paged from the sort's index (citizens.worklist_order)."""
+    return Pages(unwrap(queryset).order_by(*order)), True
+
+
 def grouped(queryset, field: str, labels, descending: bool) -> GroupedPages:
     """Ordered by a joined column's label, within one value as the default order (see
     citizens.worklist_order)."""
-    queryset = getattr(queryset, "queryset", queryset)  # ordered again: start from the rows
-    return GroupedPages(queryset, field, labels, descending=descending, within=DEFAULT_ORDER)
+    return GroupedPages(unwrap(queryset), field, labels, descending=descending, within=DEFAULT_ORDER)
 
 
 def target_group_labels(ids: list) -> dict:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import TargetGroup
+from citizens import worklist_order
 from citizens.models import Citizen
 from citizens.worklist_order import GroupedPages
 from jobcenter.models import Role
@@ -105,8 +106,10 @@ def shown(client, params) -> list[int]:
     return [row.record.pk for row in response.context["table"].page.object_list]
 
 
+@pytest.mark.parametrize("defer_from", [500, 5])  # 5: pages from the 6th row on read ids first
 @pytest.mark.parametrize("sort", [f"{d}{s}" for s in SORTS for d in ("", "-")])
-def test_every_sort_pages_through_the_exact_order(client, alice, crowd, sort):
+def test_every_sort_pages_through_the_exact_order(client, alice, crowd, sort, defer_from, monkeypatch):
+    monkeypatch.setattr(worklist_order, "DEFER_FROM", defer_from)
     client_for(client, alice)
     crowd = list(Citizen.objects.filter(pk__in=[c.pk for c in crowd]).select_related(
         "current_target_group", "caseworker__user"))
