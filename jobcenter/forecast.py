@@ -61,8 +61,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
+
 from catalogue.rulebook import RuleBook, RuleSpec
 from citizens.obligations import ACTIVE_STATUSES, ContactFacts, EnrolmentFacts, add_months, evaluate
+from jobcenter import forecast_arrays as fa
 from jobcenter.flows import NO_EXITS, Flows
 
 REMOTE_CHANNELS = ("telefon", "video", "digital")
@@ -422,6 +425,33 @@ class _Profiler:
         self.cache[key] = result
         return result
 
+    def obligation_rows(self, facts: EnrolmentFacts, contacts: tuple, i: int, rows: tuple) -> None:
+        """``profile``'s obligations of one enrolment alive on ``on``, appended to ``rows`` as
+        (input ``i``, first day left of the window, its length, weight per point, minutes, points)
+        for ``forecast_arrays.profiles``."""
+        on = self.on
+        held = [c for c in contacts if c.date <= on]
+        on_ord, group = self.on_ord, facts.target_group
+        exempt_share = self.exempt_share.get(group, 0.0)
+        r_input, r_lo, r_span, r_share, r_minutes, r_points = rows
+        for ob in evaluate(self.book, facts, held, self.last_day, rule_set=self.rule_set,
+                           local_sets=self.local_sets, project=True, explain=False):
+            if ob.status not in ACTIVE_STATUSES or ob.latest < on:
+                continue
+            weight = _quota_weight(ob.quota_pct, exempt_share)
+            if self.held_shares is not None:
+                weight *= 1 - self.held_shares.get(held_key(facts, ob, on), 0.0)
+            lo = max(ob.earliest.toordinal(), on_ord)
+            positions = self.timing.get(ob.rule)
+            self.timing_used.setdefault(ob.rule, "observed" if positions else "even")
+            points = positions or EVEN
+            r_input.append(i)
+            r_lo.append(lo)
+            r_span.append(ob.latest.toordinal() - lo)
+            r_share.append(weight / len(points))
+            r_minutes.append(self.rule_minutes(ob.rule_set, ob.rule))
+            r_points.append(points)
+
     def presence(self, group: str, start: date, end: date | None, since: date) -> list[float]:
         """Expected share still enrolled at each month's end (1 enrolment alive on ``since``)."""
         if end is None and self.flows is not None:
@@ -520,38 +550,7 @@ def forecast(
             before = p
 
     by_team = _team_sensitive(book, local_sets)
-    # One engine run per distinct input (facts and held contacts), keyed on plain tuples.
-    by_facts: dict[tuple, list[Cohort]] = defaultdict(list)
-    for c in all_cohorts:
-        by_facts[(c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence,
-                  c.team if by_team else None, c.contacts)].append(c)
-    table_c, table_h = result.contacts, result.hours
-    n_months = len(months)
-    for (group, start, end, exempt, wo, short, team, contacts), group_cohorts in by_facts.items():
-        facts = EnrolmentFacts(group, start, end, exempt, wo, short, team)
-        profile = prof.profile(facts, contacts, on, horizon_end)
-        for c in group_cohorts:
-            key = (c.team, c.caseworker, c.target_group)
-            row_c = table_c.get(key)
-            if row_c is None:
-                row_c = table_c[key] = [0.0] * n_months
-            row_h = table_h.get(key)
-            if row_h is None:
-                row_h = table_h[key] = [0.0] * n_months
-            n = c.n
-            for i, pc, ph in profile:
-                row_c[i] += n * pc
-                row_h[i] += n * ph
-    # Head counts need no caseworker: summed per (team, facts) first, then moved (cheaper).
-    heads: dict[tuple, float] = defaultdict(float)
-    for c in all_cohorts:
-        heads[(c.team, c.target_group, c.start, c.end)] += c.n
-    presences: dict[tuple, list[float]] = {}
-    for (team, group, start, end), n in heads.items():
-        p = presences.get((group, start, end))
-        if p is None:
-            p = presences[(group, start, end)] = prof.presence(group, start, end, on)
-        add((team, None, group), n, None, p)
+    _current_caseload(prof, all_cohorts, by_team, result)
 
     for c in scheduled:  # known future starts enter in their month
         i = max(0, (c.start.year - months[0].year) * 12 + c.start.month - months[0].month)
@@ -608,6 +607,109 @@ def forecast(
         "exempt_share": {g: round(e, 4) for g, e in sorted(exempt_share.items())},
     }
     return result
+
+
+def _current_caseload(prof: _Profiler, cohorts: list[Cohort], by_team: bool, result: Forecast) -> None:
+    """The caseload of ``on``: contacts and hours per (team, caseworker, group), head counts and
+    outflow per (team, group). One engine run per distinct input (facts and held contacts); the
+    weighting and the sums are array operations (``forecast_arrays``), term for term the same as
+    ``_Profiler.profile`` and ``presence`` in a loop."""
+    n_months = len(prof.months)
+    inputs: dict[tuple, int] = {}
+    cohort_input, cohort_key, cohort_n = [], [], []
+    keys: dict[tuple, int] = {}
+    for c in cohorts:
+        fkey = (c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence,
+                c.team if by_team else None, c.contacts)
+        i = inputs.get(fkey)
+        if i is None:
+            i = inputs[fkey] = len(inputs)
+        cohort_input.append(i)
+        key = (c.team, c.caseworker, c.target_group)
+        k = keys.get(key)
+        if k is None:
+            k = keys[key] = len(keys)
+        cohort_key.append(k)
+        cohort_n.append(c.n)
+    rows: tuple[list, list, list, list, list, list] = ([], [], [], [], [], [])
+    starts, ends, curves = [], [], []
+    survival = prof.flows.survival if prof.flows is not None else None
+    for i, (group, start, end, exempt, wo, short, team, contacts) in enumerate(inputs):
+        facts = EnrolmentFacts(group, start, end, exempt, wo, short, team)
+        prof.obligation_rows(facts, contacts, i, rows)
+        starts.append(start.toordinal())
+        ends.append(end.toordinal() if end is not None else -1)
+        curves.append(None if survival is None else survival.get(group, NO_EXITS))
+    arrays = fa.Curves()
+    contacts, hours = fa.profiles(
+        n_inputs=len(inputs), n_months=n_months, row_input=rows[0], row_lo=rows[1], row_span=rows[2],
+        row_share=rows[3], row_minutes=rows[4], row_points=rows[5],
+        input_start=np.asarray(starts, dtype=np.int64), input_end=np.asarray(ends, dtype=np.int64),
+        input_curve=curves, first_ord=prof.first_ord, on_ord=prof.on_ord, month_of=prof.month_of,
+        curves=arrays,
+    )
+    # Sum per (team, caseworker, group) in the order of the inputs, then of their cohorts.
+    order = sorted(range(len(cohort_input)), key=cohort_input.__getitem__)
+    idx = np.asarray(order, dtype=np.int64)
+    k_arr = np.asarray(cohort_key, dtype=np.int64)[idx]
+    i_arr = np.asarray(cohort_input, dtype=np.int64)[idx]
+    n_arr = np.asarray(cohort_n, dtype=np.float64)[idx]
+    sum_c = fa.sum_rows(k_arr, len(keys), n_arr, contacts[i_arr]).tolist()
+    sum_h = fa.sum_rows(k_arr, len(keys), n_arr, hours[i_arr]).tolist()
+    for key, k in keys.items():
+        result.contacts[key] = sum_c[k]
+        result.hours[key] = sum_h[k]
+    # Head counts need no caseworker: summed per (team, facts), moved along the exits.
+    heads: dict[tuple, float] = defaultdict(float)
+    for c in cohorts:
+        heads[(c.team, c.target_group, c.start, c.end)] += c.n
+    alike: dict[tuple, int] = {}
+    pairs: dict[tuple, int] = {}
+    head_p, head_n, h_keys = [], [], []
+    for (team, group, start, end), n in heads.items():
+        head_p.append(alike.setdefault((group, start, end), len(alike)))
+        head_n.append(n)
+        h_keys.append(pairs.setdefault((team, None, group), len(pairs)))
+    presence = _presences(prof, list(alike), arrays)
+    p_arr = presence[np.asarray(head_p, dtype=np.int64)] if head_p else np.zeros((0, n_months))
+    before = np.concatenate([np.ones((len(head_p), 1)), p_arr[:, :-1]], axis=1)
+    nh = np.asarray(head_n, dtype=np.float64)
+    hk = np.asarray(h_keys, dtype=np.int64)
+    caseload = fa.sum_rows(hk, len(pairs), nh, p_arr).tolist()
+    outflow = fa.sum_rows(hk, len(pairs), nh, before - p_arr).tolist()
+    for key, k in pairs.items():
+        result.caseload[key] = caseload[k]
+        result.outflow[key] = outflow[k]
+
+
+def _presences(prof: _Profiler, alike: list[tuple], arrays: fa.Curves) -> np.ndarray:
+    """``prof.presence(group, start, end, on)`` for every (group, start, end), as one array."""
+    n_months = len(prof.months)
+    out = np.zeros((len(alike), n_months))
+    if prof.flows is None:
+        for j, (group, start, end) in enumerate(alike):
+            out[j] = prof.presence(group, start, end, prof.on)
+        return out
+    ends = np.asarray([e.toordinal() for e in prof.month_ends], dtype=np.int64)
+    on_ord = prof.on_ord
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for j, (group, start, end) in enumerate(alike):
+        if end is None:
+            by_group[group].append(j)
+        else:
+            out[j] = prof.presence(group, start, end, prof.on)
+    for group, members in by_group.items():
+        curve = prof.flows.survival.get(group, NO_EXITS)
+        idx = np.asarray(members, dtype=np.int64)
+        start = np.asarray([alike[j][1].toordinal() for j in members], dtype=np.int64)
+        base = arrays.at(curve, on_ord - start)
+        ages = ends[None, :] - start[:, None]
+        s = arrays.at(curve, ages.ravel()).reshape(ages.shape)
+        b = base[:, None]
+        value = s / np.where(b > 0, b, 1.0)
+        gone = (ends[None, :] < on_ord) | (ends[None, :] < start[:, None]) | (b <= 0)
+        out[idx] = np.where(gone, 0.0, value)
+    return out
 
 
 IN_FORCE = "i-kraft"
