@@ -328,6 +328,13 @@ def _quota_weight(quota_pct: int, exempt_share: float) -> float:
     return 1.0 if exempt_share >= 1 - q else q / (1 - exempt_share)
 
 
+# The engine's obligations per distinct input, kept across forecasts in this process (a worker
+# computes every night's forecast with the same rule book and, for a month, the same horizon).
+# Cleared when the rule book changes (``current_rulebook`` builds a new one) or it grows too big.
+ENGINE_CACHE: dict = {}
+ENGINE_CACHE_LIMIT = 500_000
+
+
 class _Profiler:
     """One enrolment's expected contacts and hours per month; cached per distinct input."""
 
@@ -430,27 +437,53 @@ class _Profiler:
         (input ``i``, first day left of the window, its length, weight per point, minutes, points)
         for ``forecast_arrays.profiles``."""
         on = self.on
-        held = [c for c in contacts if c.date <= on]
+        held = tuple(c for c in contacts if c.date <= on)
         on_ord, group = self.on_ord, facts.target_group
         exempt_share = self.exempt_share.get(group, 0.0)
+        months_in = (on - facts.start).days * 12 // 365  # held_key's last part
         r_input, r_lo, r_span, r_share, r_minutes, r_points = rows
-        for ob in evaluate(self.book, facts, held, self.last_day, rule_set=self.rule_set,
-                           local_sets=self.local_sets, project=True, explain=False):
-            if ob.status not in ACTIVE_STATUSES or ob.latest < on:
+        for set_code, rule, number, quota_pct, earliest, latest in self.engine(facts, held):
+            if latest < on_ord:
                 continue
-            weight = _quota_weight(ob.quota_pct, exempt_share)
+            weight = _quota_weight(quota_pct, exempt_share)
             if self.held_shares is not None:
-                weight *= 1 - self.held_shares.get(held_key(facts, ob, on), 0.0)
-            lo = max(ob.earliest.toordinal(), on_ord)
-            positions = self.timing.get(ob.rule)
-            self.timing_used.setdefault(ob.rule, "observed" if positions else "even")
+                weight *= 1 - self.held_shares.get((group, rule, number, months_in), 0.0)
+            lo = max(earliest, on_ord)
+            positions = self.timing.get(rule)
+            self.timing_used.setdefault(rule, "observed" if positions else "even")
             points = positions or EVEN
             r_input.append(i)
             r_lo.append(lo)
-            r_span.append(ob.latest.toordinal() - lo)
+            r_span.append(latest - lo)
             r_share.append(weight / len(points))
-            r_minutes.append(self.rule_minutes(ob.rule_set, ob.rule))
+            r_minutes.append(self.rule_minutes(set_code, rule))
             r_points.append(points)
+
+    def engine(self, facts: EnrolmentFacts, held: tuple) -> tuple:
+        """The engine's active obligations of one input on the horizon's last day, as (set, rule,
+        number, quota %, earliest and latest as ordinals): kept across forecasts for the same
+        rule book, rule set and horizon (``ENGINE_CACHE``), which is all they depend on."""
+        book = self.book
+        if ENGINE_CACHE.get("book") is not book or ENGINE_CACHE["size"] > ENGINE_CACHE_LIMIT:
+            ENGINE_CACHE.clear()
+            ENGINE_CACHE.update(book=book, size=0, runs={})
+        runs = ENGINE_CACHE["runs"]
+        run_key = (self.rule_set, self.local_sets, self.last_day)
+        cache = runs.get(run_key)
+        if cache is None:
+            cache = runs[run_key] = {}
+        key = (facts, held)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = tuple(
+                (ob.rule_set, ob.rule, ob.number, ob.quota_pct, ob.earliest.toordinal(),
+                 ob.latest.toordinal())
+                for ob in evaluate(book, facts, list(held), self.last_day, rule_set=self.rule_set,
+                                   local_sets=self.local_sets, project=True, explain=False)
+                if ob.status in ACTIVE_STATUSES
+            )
+            ENGINE_CACHE["size"] += 1
+        return hit
 
     def presence(self, group: str, start: date, end: date | None, since: date) -> list[float]:
         """Expected share still enrolled at each month's end (1 enrolment alive on ``since``)."""

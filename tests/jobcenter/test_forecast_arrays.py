@@ -120,3 +120,25 @@ def test_the_survival_curve_as_arrays_is_the_curve():
     sparse = fl.Survival(curve.times, curve.values, curve.last_observed, curve.tail_hazard, curve.exits,
                          curve.observations)  # without the dense table: the bisection path
     assert fa.Curves().at(sparse, days).tolist() == [sparse(int(d)) for d in days]
+
+
+def test_the_engine_cache_gives_the_same_forecast_and_follows_book_rule_set_and_horizon():
+    cohorts = [c for c in _caseload(11) if c.end is None or c.end >= ON]
+    flows = _flows(cohorts, 5)
+
+    def run(book, code, months):
+        result = fc.forecast(book, code, cohorts, ON, months, ASSUME, flows=flows, include_inflow=False)
+        return result.to_json()
+
+    fc.ENGINE_CACHE.clear()
+    cases = [(code, months) for code in ("lab-2027", "reform-2026") for months in (12, 24)]
+    cold = {(code, months): run(BOOK, code, months) for code, months in cases}
+    runs = fc.ENGINE_CACHE["runs"]
+    assert len(runs) == 4  # one per rule set and horizon
+    assert fc.ENGINE_CACHE["size"] == sum(len(v) for v in runs.values()) > 0
+    for (code, months), expected in cold.items():
+        assert run(BOOK, code, months) == expected  # warm: read from the cache
+    assert len(fc.ENGINE_CACHE["runs"]) == 4
+    other = load_rulebook()  # a rule changed: current_rulebook builds a new book
+    assert run(other, "lab-2027", 12) == cold[("lab-2027", 12)]
+    assert fc.ENGINE_CACHE["book"] is other and len(fc.ENGINE_CACHE["runs"]) == 1
