@@ -21,9 +21,10 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from citizens.obligations import ContactFacts, EnrolmentFacts
 from jobcenter import flows as fl
 from jobcenter import forecast as fc
-from jobcenter.models import CohortSummary
+from jobcenter.models import CohortSample, CohortSummary
 
 TABLE = CohortSummary._meta.db_table
 
@@ -68,12 +69,72 @@ REBUILD = [
 
 @transaction.atomic
 def rebuild(on: date) -> int:
-    """Replace the summary with the caseload on ``on``; returns its number of rows."""
+    """Replace the summary with the caseload on ``on``, and the forecast's two contact samples
+    with those of ``on`` (``keep_samples``); returns the summary's number of rows."""
     with connection.cursor() as cur:
         for sql in REBUILD:
             cur.execute(sql, {"on": on})
         cur.execute(f"SELECT count(*) FROM {TABLE}")
-        return cur.fetchone()[0]
+        rows = cur.fetchone()[0]
+    keep_samples(on)
+    return rows
+
+
+def rules_version() -> str:
+    from catalogue.selectors import _rules_version
+
+    return repr(_rules_version())
+
+
+def keep_samples(on: date) -> None:
+    """Store the held-talk sample and the timing of talks as ``forecast_inputs`` reads them on
+    ``on`` (the refresh reads those contacts anyway; the forecast then reads two rows)."""
+    from catalogue.selectors import current_rulebook
+    from jobcenter import forecast_inputs as fi
+
+    held = [
+        [f.target_group, f.start.isoformat(), f.end.isoformat() if f.end else None, f.exempt,
+         f.work_obligation, f.short_absence, f.team,
+         [[c.date.isoformat(), c.kind, c.channel, c.performed_by] for c in contacts]]
+        for f, contacts in fi.held_sample(on, fi.HELD_SAMPLE)
+    ]
+    version = rules_version()
+    timing = fi.timing_on(current_rulebook(), on)
+    kept = ((CohortSample.Kind.HELD, held, ""), (CohortSample.Kind.TIMING, timing, version))
+    for kind, data, rules in kept:
+        CohortSample.objects.update_or_create(
+            kind=kind, defaults={"as_of": on, "data": data, "rules_version": rules}
+        )
+
+
+def held_sample(on: date) -> list[tuple[EnrolmentFacts, list[ContactFacts]]] | None:
+    """The held-talk sample kept for ``on`` (as ``forecast_inputs.held_sample``), or None."""
+    row = (
+        CohortSample.objects.filter(kind=CohortSample.Kind.HELD, as_of=on)
+        .values_list("data", flat=True)
+        .first()
+    )
+    if row is None:
+        return None
+    day = date.fromisoformat
+    return [
+        (EnrolmentFacts(group, day(start), day(end) if end else None, exempt, wo, short, team),
+         [ContactFacts(day(d), kind, channel, by) for d, kind, channel, by in contacts])
+        for group, start, end, exempt, wo, short, team, contacts in row
+    ]
+
+
+def timing(on: date) -> dict[str, tuple] | None:
+    """The timing of talks kept for ``on`` (as ``forecast_inputs.timing_on``), or None when it
+    was kept for another day or before a rule changed."""
+    row = (
+        CohortSample.objects.filter(kind=CohortSample.Kind.TIMING, as_of=on)
+        .values_list("data", "rules_version")
+        .first()
+    )
+    if row is None or row[1] != rules_version():
+        return None
+    return {rule: tuple(points) for rule, points in row[0].items()}
 
 
 def as_of() -> date | None:

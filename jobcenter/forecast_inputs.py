@@ -21,6 +21,7 @@ from jobcenter import flows as fl
 from jobcenter import forecast as fc
 
 TIMING_SAMPLE = 3000
+HELD_SAMPLE = 10_000
 
 
 def _running(on: date, team_ids: list[int] | None = None):

@@ -193,3 +193,22 @@ class CohortSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.as_of}: {self.n}"
+
+
+class CohortSample(models.Model):
+    """The two contact samples of the forecast on ``as_of``, kept with the cohort summary by the
+    refresh (``jobcenter.cohort_summary``): the held-talk sample (enrolments with their held
+    contacts, policy 1a) and the timing of talks within their windows (policy 2), the latter for
+    the rule book of ``rules_version``."""
+
+    class Kind(models.TextChoices):
+        HELD = "held"
+        TIMING = "timing"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, unique=True)
+    as_of = models.DateField()
+    rules_version = models.TextField(blank=True)
+    data = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.as_of}"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from catalogue.economy import assumptions_on
 from catalogue.selectors import current_rulebook, rulebook_as_dict
 from jobcenter import backtest as bt
+from jobcenter import cohort_summary
 from jobcenter import flows as fl
 from jobcenter import forecast as fc
 from jobcenter import forecast_inputs as fi
@@ -111,17 +112,26 @@ def _inputs(on: date) -> dict:
     missing = set(flows.inflow.per_calendar_month) - set(team_shares)
     if missing:
         team_shares.update(fi.recent_team_shares(on, missing))
+    # Both samples as the refresh kept them with the summary of ``on``, else read now.
+    timing = cohort_summary.timing(on)
+    if timing is None:
+        timing = fi.timing_on(book, on)
+    sample = None
+    if large:
+        sample = cohort_summary.held_sample(on)
+        if sample is None:
+            sample = fi.held_sample(on, HELD_SAMPLE)
     return {
         "flows": flows,
-        "timing": fi.timing_on(book, on),
+        "timing": timing,
         "team_shares": team_shares,
         "exempt_share": exempt_share,
-        "sample": fi.held_sample(on, HELD_SAMPLE) if large else None,
+        "sample": sample,
         "plain": plain if large else None,
     }
 
 
-HELD_SAMPLE = 10_000
+HELD_SAMPLE = fi.HELD_SAMPLE
 
 
 def _cohorts(inputs: dict, on: date, team_ids) -> list[fc.Cohort]:

@@ -9,13 +9,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from catalogue.economy import assumptions_on
+from catalogue.models import ContactRule
 from catalogue.selectors import current_rulebook
 from citizens.models import Citizen, Enrolment
 from citizens.refresh import refresh_changed
-from jobcenter import cohort_summary
+from jobcenter import cohort_summary, services
 from jobcenter import forecast as fc
 from jobcenter import forecast_inputs as fi
-from jobcenter.models import CohortSummary
+from jobcenter.models import CohortSample, CohortSummary
 
 ON = date(2026, 11, 20)
 
@@ -77,3 +78,29 @@ def test_a_summary_of_another_day_is_not_used():
     assert cohort_summary.read(ON, fi._codes()) is None
     cohort_summary.rebuild(ON)
     assert cohort_summary.read(ON, fi._codes()) is not None
+
+
+@pytest.mark.django_db
+def test_the_refresh_keeps_both_contact_samples_as_the_forecast_reads_them(settings):
+    call_command("seed_demo", citizens=300, seed=5, on=ON, verbosity=0)
+    book = current_rulebook()
+    direct_held = fi.held_sample(ON, fi.HELD_SAMPLE)
+    direct_timing = fi.timing_on(book, ON)
+    assert direct_timing and any(contacts for _f, contacts in direct_held)  # something to keep
+    CohortSample.objects.all().delete()  # the demo's own refresh kept them already
+    assert cohort_summary.held_sample(ON) is None and cohort_summary.timing(ON) is None
+
+    refresh_changed(on=ON)
+    assert cohort_summary.held_sample(ON) == direct_held
+    assert cohort_summary.timing(ON) == direct_timing
+    assert cohort_summary.held_sample(ON + timedelta(days=1)) is None  # kept for another day
+    assert cohort_summary.timing(ON + timedelta(days=1)) is None
+
+    # the forecast's inputs read them (sample above FORECAST_EXACT_LIMIT); same as read directly
+    settings.FORECAST_EXACT_LIMIT = 10
+    inputs = services._inputs(ON)
+    assert inputs["sample"] == direct_held and inputs["timing"] == direct_timing
+
+    # a rule changes: the kept timing was for the old rules, so it is not used
+    ContactRule.objects.order_by("pk").first().save()  # a history row: a new rules version
+    assert cohort_summary.timing(ON) is None
