@@ -88,7 +88,9 @@ def rules_version() -> str:
 
 def keep_samples(on: date) -> None:
     """Store the held-talk sample and the timing of talks as ``forecast_inputs`` reads them on
-    ``on`` (the refresh reads those contacts anyway; the forecast then reads two rows)."""
+    ``on`` (the refresh reads those contacts anyway; the forecast then reads two rows), and the
+    flows estimated from the summary (inflow and Kaplan-Meier exits)."""
+    from catalogue.models import TargetGroup
     from catalogue.selectors import current_rulebook
     from jobcenter import forecast_inputs as fi
 
@@ -100,7 +102,13 @@ def keep_samples(on: date) -> None:
     ]
     version = rules_version()
     timing = fi.timing_on(current_rulebook(), on)
-    kept = ((CohortSample.Kind.HELD, held, ""), (CohortSample.Kind.TIMING, timing, version))
+    codes = dict(TargetGroup.objects.values_list("id", "code"))
+    flows = _flows_json(_flows(on, codes, _running_rows()))
+    kept = (
+        (CohortSample.Kind.HELD, held, ""),
+        (CohortSample.Kind.TIMING, timing, version),
+        (CohortSample.Kind.FLOWS, flows, ""),
+    )
     for kind, data, rules in kept:
         CohortSample.objects.update_or_create(
             kind=kind, defaults={"as_of": on, "data": data, "rules_version": rules}
@@ -144,9 +152,34 @@ def as_of() -> date | None:
 
 def read(on: date, codes: dict[int, str]) -> tuple[list[fc.Cohort], fl.Flows] | None:
     """The running caseload as cohorts and the flows on ``on`` from the summary, or None when the
-    summary is not of ``on`` (see the module docstring)."""
+    summary is not of ``on`` (see the module docstring). The flows are those the refresh kept
+    (``keep_samples``), else estimated from the summary's rows."""
     if as_of() != on:
         return None
+    rows = _running_rows()
+    flows = kept_flows(on, codes)
+    if flows is None:
+        flows = _flows(on, codes, rows)
+    cohorts = [
+        fc.Cohort(codes[gid], start, n, end, exempt, wo, team=team, caseworker=cw, short_absence=short)
+        for team, cw, gid, start, end, exempt, wo, short, anon, n in rows
+        if not anon
+    ]
+    return cohorts, flows
+
+
+def _running_rows() -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""SELECT team_id, caseworker_id, target_group_id, start, "end", exempt, work_obligation,
+                       short_absence, anonymised, n
+                FROM {TABLE} WHERE kind = 'running'"""
+        )
+        return cur.fetchall()
+
+
+def _flows(on: date, codes: dict[int, str], rows: list[tuple]) -> fl.Flows:
+    """Inflow and Kaplan-Meier exits from the summary's rows (``rows``: the running ones)."""
     window_end = on.replace(day=1)
     window_start = fl.month_add(window_end, -fl.WINDOW_MONTHS)
     starts: dict[tuple[str, date], float] = defaultdict(float)
@@ -162,22 +195,43 @@ def read(on: date, codes: dict[int, str]) -> tuple[list[fc.Cohort], fl.Flows] | 
         cur.execute(f"SELECT target_group_id, days, n FROM {TABLE} WHERE kind = 'ended'")
         for gid, days, n in cur.fetchall():
             durations[(codes[gid], days, True)] += n
-        cur.execute(
-            f"""SELECT team_id, caseworker_id, target_group_id, start, "end", exempt, work_obligation,
-                       short_absence, anonymised, n
-                FROM {TABLE} WHERE kind = 'running'"""
-        )
-        rows = cur.fetchall()
-    cohorts = []
     since: dict[date, int] = {}
-    for team, cw, gid, start, end, exempt, wo, short, anon, n in rows:
-        group = codes[gid]
+    for _team, _cw, gid, start, _end, _exempt, _wo, _short, _anon, n in rows:
         age = since.get(start)
         if age is None:
             age = since[start] = (on - start).days + 1
-        durations[(group, age, False)] += n
-        if not anon:
-            cohorts.append(fc.Cohort(group, start, n, end, exempt, wo, team=team, caseworker=cw,
-                                     short_absence=short))
+        durations[(codes[gid], age, False)] += n
     survival = fl.estimate_survival((g, d, ended, n) for (g, d, ended), n in durations.items())
-    return cohorts, fl.Flows(fl.estimate_inflow(starts, on, history_from), survival)
+    return fl.Flows(fl.estimate_inflow(starts, on, history_from), survival)
+
+
+def _flows_json(flows: fl.Flows) -> dict:
+    inflow = flows.inflow
+    return {
+        "inflow": [{g: list(v) for g, v in inflow.per_calendar_month.items()}, inflow.method,
+                   inflow.history_months],
+        "survival": {
+            g: [list(s.times), list(s.values), s.last_observed, s.tail_hazard, s.exits, s.observations,
+                list(s.dense)]
+            for g, s in flows.survival.items()
+        },
+    }
+
+
+def kept_flows(on: date, codes: dict[int, str]) -> fl.Flows | None:
+    """The flows the refresh kept for ``on`` (exactly those ``_flows`` gives), or None."""
+    row = (
+        CohortSample.objects.filter(kind=CohortSample.Kind.FLOWS, as_of=on)
+        .values_list("data", flat=True)
+        .first()
+    )
+    if row is None:
+        return None
+    (per_month, method, history), curves = row["inflow"], row["survival"]
+    if not set(per_month) | set(curves) <= set(codes.values()):
+        return None  # a target group was renamed since
+    survival = {
+        g: fl.Survival(tuple(t), tuple(v), last, tail, exits, obs, tuple(dense))
+        for g, (t, v, last, tail, exits, obs, dense) in curves.items()
+    }
+    return fl.Flows(fl.InflowEstimate({g: tuple(v) for g, v in per_month.items()}, method, history), survival)

@@ -335,6 +335,18 @@ ENGINE_CACHE: dict = {}
 ENGINE_CACHE_LIMIT = 500_000
 
 
+def _engine_cache(book: RuleBook, run_key: tuple) -> dict:
+    """The part of ``ENGINE_CACHE`` for ``book`` and ``run_key`` (what else the engine was given)."""
+    if ENGINE_CACHE.get("book") is not book or ENGINE_CACHE["size"] > ENGINE_CACHE_LIMIT:
+        ENGINE_CACHE.clear()
+        ENGINE_CACHE.update(book=book, size=0, runs={})
+    runs = ENGINE_CACHE["runs"]
+    cache = runs.get(run_key)
+    if cache is None:
+        cache = runs[run_key] = {}
+    return cache
+
+
 class _Profiler:
     """One enrolment's expected contacts and hours per month; cached per distinct input."""
 
@@ -464,14 +476,7 @@ class _Profiler:
         number, quota %, earliest and latest as ordinals): kept across forecasts for the same
         rule book, rule set and horizon (``ENGINE_CACHE``), which is all they depend on."""
         book = self.book
-        if ENGINE_CACHE.get("book") is not book or ENGINE_CACHE["size"] > ENGINE_CACHE_LIMIT:
-            ENGINE_CACHE.clear()
-            ENGINE_CACHE.update(book=book, size=0, runs={})
-        runs = ENGINE_CACHE["runs"]
-        run_key = (self.rule_set, self.local_sets, self.last_day)
-        cache = runs.get(run_key)
-        if cache is None:
-            cache = runs[run_key] = {}
+        cache = _engine_cache(book, (self.rule_set, self.local_sets, self.last_day))
         key = (facts, held)
         hit = cache.get(key)
         if hit is None:
@@ -781,14 +786,24 @@ def held_shares(samples, book: RuleBook, code: str | None, on: date, horizon_end
     held by ``on`` already met, from a sample of ``(facts, contacts)`` evaluated exactly."""
     met: dict[tuple, list[int]] = {}
     rule_set, local_sets = split_code(code)
+    cache = _engine_cache(book, ("held", rule_set, local_sets, horizon_end))  # (facts, held) -> obligations
     for facts, contacts in samples:
-        held = [c for c in contacts if c.date <= on]
-        for ob in evaluate(book, facts, held, horizon_end, rule_set=rule_set, local_sets=local_sets,
-                           project=True, explain=False):
-            if ob.latest < on or ob.status in ("waived", "not_municipal"):
+        held = tuple(c for c in contacts if c.date <= on)
+        obligations = cache.get((facts, held))
+        if obligations is None:
+            obligations = cache[(facts, held)] = tuple(
+                (ob.rule, ob.number, ob.latest, ob.status)
+                for ob in evaluate(book, facts, list(held), horizon_end, rule_set=rule_set,
+                                   local_sets=local_sets, project=True, explain=False)
+                if ob.status not in ("waived", "not_municipal")
+            )
+            ENGINE_CACHE["size"] += 1
+        months_in = (on - facts.start).days * 12 // 365  # held_key's last part
+        for rule, number, latest, status in obligations:
+            if latest < on:
                 continue
-            cell = met.setdefault(held_key(facts, ob, on), [0, 0])
-            cell[0] += ob.status == "met"
+            cell = met.setdefault((facts.target_group, rule, number, months_in), [0, 0])
+            cell[0] += status == "met"
             cell[1] += 1
     return {k: m / n for k, (m, n) in met.items() if n}
 

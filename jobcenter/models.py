@@ -199,11 +199,12 @@ class CohortSample(models.Model):
     """The two contact samples of the forecast on ``as_of``, kept with the cohort summary by the
     refresh (``jobcenter.cohort_summary``): the held-talk sample (enrolments with their held
     contacts, policy 1a) and the timing of talks within their windows (policy 2), the latter for
-    the rule book of ``rules_version``."""
+    the rule book of ``rules_version``; and the flows estimated from the summary."""
 
     class Kind(models.TextChoices):
         HELD = "held"
         TIMING = "timing"
+        FLOWS = "flows"  # inflow and exits estimated from the summary
 
     kind = models.CharField(max_length=8, choices=Kind.choices, unique=True)
     as_of = models.DateField()

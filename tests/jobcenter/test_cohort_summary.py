@@ -53,6 +53,12 @@ def test_the_summary_gives_the_same_cohorts_flows_and_forecast_as_the_enrolments
     read = cohort_summary.read(ON, fi._codes())
     assert read is not None
     cohorts, flows = read
+    # the flows come from what the refresh kept: exactly those estimated from the summary's rows
+    kept = cohort_summary.kept_flows(ON, fi._codes())
+    assert kept is not None and kept == flows
+    assert kept == cohort_summary._flows(ON, fi._codes(), cohort_summary._running_rows())
+    CohortSample.objects.filter(kind="flows").delete()
+    assert cohort_summary.read(ON, fi._codes())[1] == flows  # estimated again when not kept
     assert _cohorts(cohorts) == _cohorts(direct_cohorts)
     assert flows.inflow == direct_flows.inflow
     assert flows.method() == direct_flows.method()

@@ -142,3 +142,17 @@ def test_the_engine_cache_gives_the_same_forecast_and_follows_book_rule_set_and_
     other = load_rulebook()  # a rule changed: current_rulebook builds a new book
     assert run(other, "lab-2027", 12) == cold[("lab-2027", 12)]
     assert fc.ENGINE_CACHE["book"] is other and len(fc.ENGINE_CACHE["runs"]) == 1
+
+
+def test_held_shares_read_from_the_engine_cache_are_the_same():
+    cohorts = [c for c in _caseload(13) if c.end is None or c.end >= ON]
+    sample = [(EnrolmentFacts(c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence),
+               list(c.contacts)) for c in cohorts]
+    end = date(2027, 11, 30)
+    fc.ENGINE_CACHE.clear()
+    cold = fc.held_shares(sample, BOOK, "lab-2027", ON, end)
+    assert cold and any(0 < v < 1 for v in cold.values())
+    assert ("held", "lab-2027", (), end) in fc.ENGINE_CACHE["runs"]
+    assert fc.held_shares(sample, BOOK, "lab-2027", ON, end) == cold
+    fc.ENGINE_CACHE.clear()
+    assert fc.held_shares(sample, BOOK, "lab-2027", ON, end) == cold
