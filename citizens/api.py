@@ -173,7 +173,11 @@ class ContactCreateSerializer(StrictSerializer):
     performed_by = serializers.ChoiceField(
         choices=Contact._meta.get_field("performed_by").choices, default="kommune"
     )
-    minutes = serializers.IntegerField(min_value=1, max_value=600, default=45)
+    minutes = serializers.IntegerField(
+        min_value=1, max_value=600, allow_null=True, default=None,
+        help_text="Empty: by channel, as in the form and the import (45 in person, 30 by phone or "
+        "video, 20 digital).",
+    )
     outcome = serializers.ChoiceField(choices=Contact.Outcome.choices, default=Contact.Outcome.HELD)
     note = serializers.CharField(max_length=4000, allow_blank=True, default="")
     confirm_duplicate = serializers.BooleanField(

@@ -100,7 +100,7 @@ def contact_register(
     date: date,
     kind: str,
     channel: str,
-    minutes: int,
+    minutes: int | None,
     outcome: str,
     note: str = "",
     performed_by: str = "kommune",
@@ -125,6 +125,7 @@ def contact_register(
                 return stored
         first_start = citizen.enrolments.aggregate(first=Min("start"))["first"]
         _check("date", input_checks.contact_date_error(date, today=today, first_start=first_start))
+        minutes = input_checks.minutes_or_default(minutes, channel)
         _check("minutes", input_checks.minutes_error(minutes))
         if not confirm_duplicate and citizen.contacts.filter(
             date=date, kind=kind, channel=channel, performed_by=performed_by

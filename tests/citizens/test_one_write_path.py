@@ -197,3 +197,14 @@ def test_a_citizen_and_a_transfer_by_api_and_by_import_leave_the_same_audit_entr
     update = AuditEvent.Action.UPDATE
     transfers = [AuditEvent.objects.get(citizen=c, action=update).details for c in (anna, bo)]
     assert transfers[1] == {**transfers[0], "via": "import"}
+
+
+@pytest.mark.django_db
+def test_minutes_left_out_default_by_channel_in_the_api_as_in_the_import(teams, alice):
+    citizen = make_citizen(teams[0], alice)
+    day = timezone.localdate() - timedelta(days=1)
+    response = api_for(alice).post("/api/v1/contacts/", {
+        "citizen": citizen.pk, "date": day.isoformat(), "kind": "jobsamtale", "channel": "telefon",
+    }, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["minutes"] == input_checks.DEFAULT_MINUTES["telefon"] == 30

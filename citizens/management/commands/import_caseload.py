@@ -1,4 +1,4 @@
-"""python manage.py import_caseload FILE [--commit]: see citizens/importer.py for the format."""
+"""python manage.py import_caseload FILE [--commit]: see citizens/import_check.py for the format."""
 
 import time
 
