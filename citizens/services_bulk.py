@@ -75,14 +75,13 @@ def citizens_upsert_bulk(
     and caseworker of those that are (as ``citizen_update``: version bumped, before and after logged).
     Their enrolments follow in ``enrolments_upsert_bulk``."""
     label = {"first_name": _("Fornavn"), "last_name": _("Efternavn")}
-    conflicts = [
-        RowError(r.row, column, error)
-        for r in rows
-        for column in ("first_name", "last_name")
-        if (error := input_checks.name_error(getattr(r, column), label[column]))
-    ]
-    if conflicts:
-        raise ImportRejected(conflicts)
+    conflicts: list[RowError] = []
+
+    def check_names(r: CitizenRow) -> None:  # for the citizens written; unchanged ones are left as they are
+        for column in ("first_name", "last_name"):
+            if error := input_checks.name_error(getattr(r, column), label[column]):
+                conflicts.append(RowError(r.row, column, error))
+
     existing: dict[str, tuple] = {}
     for chunk in _chunks([r.cpr for r in rows], LOOKUP_CHUNK):
         for pk, cpr, first, last, team, caseworker, version in Citizen.objects.filter(
@@ -99,6 +98,7 @@ def citizens_upsert_bulk(
         wanted = (r.first_name, r.last_name, team_ids[r.team], staff_ids.get(r.caseworker or ""))
         stored = existing.get(r.cpr)
         if stored is None:
+            check_names(r)
             new.append(Citizen(cpr=r.cpr, first_name=wanted[0], last_name=wanted[1], team_id=wanted[2],
                                caseworker_id=wanted[3]))
             continue
@@ -106,6 +106,7 @@ def citizens_upsert_bulk(
         if tuple(before) == wanted:
             written.unchanged += 1
             continue
+        check_names(r)
         updates.append((pk, *wanted, version + 1, now))
         shown_before = dict(zip(SHOWN, (*before[:2], team_names.get(before[2]), before[3]), strict=True))
         shown_after = dict(zip(SHOWN, (*wanted[:2], r.team, wanted[3]), strict=True))
@@ -113,6 +114,8 @@ def citizens_upsert_bulk(
         audits.append(_audit(user, pk, AuditEvent.Action.UPDATE, audit_details.changed(
             {name: shown_before[name] for name in names}, {name: shown_after[name] for name in names}
         )))
+    if conflicts:
+        raise ImportRejected(conflicts)
     Citizen.objects.bulk_create(new, batch_size=BATCH)
     update_rows(Citizen, ["first_name", "last_name", "team", "caseworker", "version", "updated_at"], updates)
     for citizen, r in zip(new, [r for r in rows if r.cpr not in existing], strict=True):
@@ -235,16 +238,15 @@ def contacts_upsert_bulk(
     if not contacts:
         return written
     today = timezone.localdate()
-    conflicts = []
-    for c in contacts:
-        first = first_start.get(citizens.ids[c.cpr])
-        date_error = input_checks.contact_date_error(c.date, today=today, first_start=first)
-        if date_error:
+    conflicts: list[RowError] = []
+
+    def check(c: ContactRow, citizen_id: int) -> None:  # for the contacts written
+        first = first_start.get(citizen_id)
+        if date_error := input_checks.contact_date_error(c.date, today=today, first_start=first):
             conflicts.append(RowError(c.row, "contact_date", date_error))
         if c.minutes is not None and (minutes_error := input_checks.minutes_error(c.minutes)):
             conflicts.append(RowError(c.row, "contact_minutes", minutes_error))
-    if conflicts:
-        raise ImportRejected(conflicts)
+
     stored: dict[tuple, tuple[int, str, int]] = {}
     in_file = {citizens.ids[c.cpr] for c in contacts}
     for chunk in _chunks([pk for pk in citizens.known if pk in in_file], LOOKUP_CHUNK):
@@ -261,6 +263,7 @@ def contacts_upsert_bulk(
         citizen_id = citizens.ids[c.cpr]
         match = stored.get((citizen_id, c.date, c.kind, c.channel, c.performed_by))
         if match is None:
+            check(c, citizen_id)
             to_create.append(Contact(citizen_id=citizen_id, date=c.date, kind=c.kind, channel=c.channel,
                                      performed_by=c.performed_by, outcome=c.outcome_or_default,
                                      minutes=c.minutes_or_default))
@@ -270,6 +273,7 @@ def contacts_upsert_bulk(
         if wanted == (outcome, minutes):
             written.unchanged += 1
             continue
+        check(c, citizen_id)
         to_update.append((pk, *wanted))
         written.touched.add(citizen_id)
         details = audit_details.contact_registered(contact=pk, day=c.date, kind=c.kind, channel=c.channel,
@@ -277,6 +281,8 @@ def contacts_upsert_bulk(
         change = audit_details.changed({"outcome": outcome, "minutes": minutes},
                                        {"outcome": wanted[0], "minutes": wanted[1]})
         audits.append(_audit(user, citizen_id, AuditEvent.Action.CONTACT, {**details, **change}))
+    if conflicts:
+        raise ImportRejected(conflicts)
     for batch in _chunks(to_create, CONTACT_BATCH):
         Contact.objects.bulk_create(batch)
     update_rows(Contact, ["outcome", "minutes"], to_update)

@@ -208,3 +208,21 @@ def test_minutes_left_out_default_by_channel_in_the_api_as_in_the_import(teams, 
     }, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["minutes"] == input_checks.DEFAULT_MINUTES["telefon"] == 30
+
+
+@pytest.mark.django_db
+def test_the_bulk_write_enforces_the_rules_itself(teams, alice):
+    """Rows that did not pass the file check (another caller of services_bulk) are refused all the same."""
+    start = timezone.localdate() - timedelta(days=10)
+    cpr = "0101901234"
+    long_name = import_check.CitizenRow(2, cpr, "Anna", "x" * 101, "Team Nord", "alice", "kh-jobparat", start)
+    with pytest.raises(import_check.ImportRejected) as refused:
+        importer.import_rows([long_name], commit=True)
+    assert [(e.row, e.column) for e in refused.value.errors] == [(2, "last_name")]
+    row = import_check.CitizenRow(2, cpr, "Anna", "Andersen", "Team Nord", "alice", "kh-jobparat", start)
+    contact = import_check.ContactRow(3, cpr, start - timedelta(days=1), "jobsamtale", "telefon", "kommune",
+                                      None, 999)
+    with pytest.raises(import_check.ImportRejected) as refused:
+        importer.import_rows([row], contacts=[contact], commit=True)
+    assert [(e.row, e.column) for e in refused.value.errors] == [(3, "contact_date"), (3, "contact_minutes")]
+    assert not Citizen.objects.exists()
