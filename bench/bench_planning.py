@@ -86,15 +86,16 @@ def fill_calendar(member: StaffMember, count: int, citizen_id: int) -> None:
 
 def top_up_bookings(target: int) -> int:
     """Bulk bookings for the big table: per citizen one planned (tomorrow onwards) and one held
-    (in the past), laid end to end per caseworker so that none overlap."""
+    (in the past), laid end to end per caseworker so that none overlap (the planned ones after the
+    caseworker's last talk already booked in that period: seed_demo books the coming weeks)."""
     count = Booking.objects.count()
     if count >= target or connection.vendor != "postgresql":
         return count
     with connection.cursor() as cur:
         cur.execute("SET LOCAL synchronous_commit = off")
-        for status, base in (
-            ("held", "now() - interval '1500 days'"),
-            ("planned", "now() + interval '1 day'"),
+        for status, base, until in (
+            ("held", "now() - interval '1500 days'", "now()"),
+            ("planned", "now() + interval '1 day'", "'infinity'::timestamptz"),
         ):
             cur.execute(
                 f"""
@@ -108,8 +109,12 @@ def top_up_bookings(target: int) -> int:
                              row_number() OVER (PARTITION BY caseworker_id ORDER BY id) AS n
                       FROM citizens_citizen WHERE caseworker_id IS NOT NULL
                       ORDER BY id LIMIT %s) c
+                LEFT JOIN (SELECT caseworker_id, max("end") AS last_end FROM planning_booking
+                           WHERE start >= date_trunc('hour', {base}) AND start < {until} GROUP BY 1) booked
+                       ON booked.caseworker_id = c.caseworker_id
                 CROSS JOIN LATERAL (
-                    SELECT date_trunc('hour', {base}) + (c.n * interval '31 minutes') AS start) s
+                    SELECT greatest(date_trunc('hour', {base}), booked.last_end)
+                           + (c.n * interval '31 minutes') AS start) s
                 """,
                 [status, max(0, (target - count) // 2)],
             )

@@ -86,7 +86,11 @@ class CellPlan:
         parent = None
         for bit in self.bits:
             parent = current
-            current = getattr(current, bit)
+            try:
+                current = getattr(current, bit)
+            except Exception:  # as django-tables2: a failed lookup leaves the value None
+                current = parent = None
+                break
             if callable(current):
                 return row.get_cell(self.name)
             if current is None:
