@@ -27,6 +27,7 @@ from jobcenter import forecast as fc
 from jobcenter.models import CohortSample, CohortSummary
 
 TABLE = CohortSummary._meta.db_table
+FORMAT = 2  # of the kept samples and flows (``CohortSample.data``); others are not read
 
 REBUILD = [
     f"DELETE FROM {TABLE}",
@@ -94,12 +95,12 @@ def keep_samples(on: date) -> None:
     from catalogue.selectors import current_rulebook
     from jobcenter import forecast_inputs as fi
 
-    held = [
-        [f.target_group, f.start.isoformat(), f.end.isoformat() if f.end else None, f.exempt,
+    held = {"format": FORMAT, "rows": [  # dates as ordinals (day numbers): short and quick to read
+        [f.target_group, f.start.toordinal(), f.end.toordinal() if f.end else None, f.exempt,
          f.work_obligation, f.short_absence, f.team,
-         [[c.date.isoformat(), c.kind, c.channel, c.performed_by] for c in contacts]]
+         [[c.date.toordinal(), c.kind, c.channel, c.performed_by] for c in contacts]]
         for f, contacts in fi.held_sample(on, fi.HELD_SAMPLE)
-    ]
+    ]}
     version = rules_version()
     timing = fi.timing_on(current_rulebook(), on)
     codes = dict(TargetGroup.objects.values_list("id", "code"))
@@ -122,13 +123,13 @@ def held_sample(on: date) -> list[tuple[EnrolmentFacts, list[ContactFacts]]] | N
         .values_list("data", flat=True)
         .first()
     )
-    if row is None:
-        return None
-    day = date.fromisoformat
+    if not isinstance(row, dict) or row.get("format") != FORMAT:
+        return None  # none kept, or kept by an older version
+    day = date.fromordinal
     return [
         (EnrolmentFacts(group, day(start), day(end) if end else None, exempt, wo, short, team),
          [ContactFacts(day(d), kind, channel, by) for d, kind, channel, by in contacts])
-        for group, start, end, exempt, wo, short, team, contacts in row
+        for group, start, end, exempt, wo, short, team, contacts in row["rows"]
     ]
 
 
@@ -208,14 +209,22 @@ def _flows(on: date, codes: dict[int, str], rows: list[tuple]) -> fl.Flows:
 def _flows_json(flows: fl.Flows) -> dict:
     inflow = flows.inflow
     return {
+        "format": FORMAT,
         "inflow": [{g: list(v) for g, v in inflow.per_calendar_month.items()}, inflow.method,
                    inflow.history_months],
+        # the dense table is left out: it is rebuilt from the steps as ``kaplan_meier`` builds it
         "survival": {
             g: [list(s.times), list(s.values), s.last_observed, s.tail_hazard, s.exits, s.observations,
-                list(s.dense)]
+                bool(s.dense)]
             for g, s in flows.survival.items()
         },
     }
+
+
+def _survival(times, values, last, tail, exits, observations, dense) -> fl.Survival:
+    steps = fl.Survival(tuple(times), tuple(values), last, 0.0, exits, observations)
+    table = tuple(steps(d) for d in range(last + 1)) if dense else ()
+    return fl.Survival(steps.times, steps.values, last, tail, exits, observations, table)
 
 
 def kept_flows(on: date, codes: dict[int, str]) -> fl.Flows | None:
@@ -225,13 +234,10 @@ def kept_flows(on: date, codes: dict[int, str]) -> fl.Flows | None:
         .values_list("data", flat=True)
         .first()
     )
-    if row is None:
+    if row is None or row.get("format") != FORMAT:
         return None
     (per_month, method, history), curves = row["inflow"], row["survival"]
     if not set(per_month) | set(curves) <= set(codes.values()):
         return None  # a target group was renamed since
-    survival = {
-        g: fl.Survival(tuple(t), tuple(v), last, tail, exits, obs, tuple(dense))
-        for g, (t, v, last, tail, exits, obs, dense) in curves.items()
-    }
+    survival = {g: _survival(*curve) for g, curve in curves.items()}
     return fl.Flows(fl.InflowEstimate({g: tuple(v) for g, v in per_month.items()}, method, history), survival)

@@ -2,6 +2,7 @@
 the forecast of a varied caseload equals the per-cohort loop over ``_Profiler.profile`` and
 ``presence`` that it replaced, key by key and month by month."""
 
+import json
 import random
 from collections import defaultdict
 from datetime import date, timedelta
@@ -9,13 +10,25 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from catalogue.rulebook import load_rulebook
+from catalogue.rulebook import DEFAULT_PATH, load_rulebook, rulebook_from_dict
 from citizens.obligations import ContactFacts, EnrolmentFacts
 from jobcenter import flows as fl
 from jobcenter import forecast as fc
 from jobcenter import forecast_arrays as fa
 
 BOOK = load_rulebook()
+LOCAL = "lokal-jobparat-3-mdr"
+
+
+def _book_with_a_team_off():
+    """The shipped rules with the local level switched off for team 2 (facts then carry the team)."""
+    with open(DEFAULT_PATH, encoding="utf-8") as fh:
+        data = json.load(fh)
+    next(s for s in data["rule_sets"] if s["code"] == LOCAL)["teams_off"] = [2]
+    return rulebook_from_dict(data)
+
+
+TEAM_BOOK = _book_with_a_team_off()
 ON = date(2026, 11, 20)
 ASSUME = fc.Assumptions(minutes={"|fremmoede": 45, "|telefon": 30, "|video": 30, "|digital": 20})
 
@@ -44,14 +57,14 @@ def _flows(cohorts, seed: int) -> fl.Flows:
     return fl.Flows(fl.InflowEstimate({}, "none", 0), fl.estimate_survival(rows))
 
 
-def _loops(cohorts, flows, code, timing, held_shares, first):
+def _loops(book, cohorts, flows, code, timing, held_shares, first):
     """The forecast's current caseload as it was computed before the arrays: cohort by cohort."""
     months = fc.month_starts(first, 12)
     rule_set, local_sets = fc.split_code(code)
-    prof = fc._Profiler(BOOK, rule_set, ON, months, ASSUME, flows, timing, fc.quota_weights(cohorts),
+    prof = fc._Profiler(book, rule_set, ON, months, ASSUME, flows, timing, fc.quota_weights(cohorts),
                         held_shares)
     prof.local_sets = local_sets
-    by_team = fc._team_sensitive(BOOK, local_sets)
+    by_team = fc._team_sensitive(book, local_sets)
     contacts: dict = {}
     hours: dict = {}
     by_facts: dict = defaultdict(list)
@@ -85,22 +98,25 @@ def _loops(cohorts, flows, code, timing, held_shares, first):
     return contacts, hours, caseload, outflow, prof.timing_used
 
 
-@pytest.mark.parametrize("code", ["lab-2027", "reform-2026", "lab-2024"])
+@pytest.mark.parametrize("code", ["lab-2027", "reform-2026", "lab-2024", f"lab-2027+{LOCAL}"])
 @pytest.mark.parametrize("with_flows", [True, False])
 @pytest.mark.parametrize("first", [ON.replace(day=1), date(2026, 12, 1)])
 def test_the_arrays_give_the_loops_figures_exactly(code, with_flows, first):
     cohorts = [c for c in _caseload(7) if c.end is None or c.end >= ON]
     flows = _flows(cohorts, 3) if with_flows else None
-    rules = [r.code for r in BOOK.rule_set(code).rules]
+    book = TEAM_BOOK if "+" in code else BOOK
+    assert fc._team_sensitive(book, fc.split_code(code)[1]) == ("+" in code)
+    rules = [r.code for part in code.split("+") for r in book.rule_set(part).rules]
     # observed timing for every other rule (one with fewer points), even spread for the rest
     deciles = (0.1, 0.2, 0.3, 0.5, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
     few = (0.0, 0.2, 0.5, 0.5, 0.7, 1.0)
     timing = {rule: few if i == 0 else deciles for i, rule in enumerate(rules[::2])}
-    held_shares = {(c.target_group, r.code, 1, 3): 0.25 for c in cohorts for r in BOOK.rules_for(
-        BOOK.rule_set(code), c.target_group)} if with_flows else None
-    got = fc.forecast(BOOK, code, cohorts, ON, 12, ASSUME, flows=flows, timing=timing, include_inflow=False,
+    held_shares = None
+    if with_flows:
+        held_shares = {(c.target_group, rule, 1, 3): 0.25 for c in cohorts for rule in rules}
+    got = fc.forecast(book, code, cohorts, ON, 12, ASSUME, flows=flows, timing=timing, include_inflow=False,
                       exempt_share=fc.quota_weights(cohorts), held_shares=held_shares, first_month=first)
-    contacts, hours, caseload, outflow, used = _loops(cohorts, flows, code, timing, held_shares, first)
+    contacts, hours, caseload, outflow, used = _loops(book, cohorts, flows, code, timing, held_shares, first)
     assert sum(map(sum, contacts.values())) > 0
     assert got.contacts == contacts  # exact, not approximately
     assert got.hours == hours
