@@ -60,7 +60,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from operator import attrgetter
 
 import numpy as np
 
@@ -648,37 +647,34 @@ def forecast(
     return result
 
 
-_INPUT = attrgetter("target_group", "start", "end", "exempt", "work_obligation", "short_absence", "contacts")
-_INPUT_TEAM = attrgetter("target_group", "start", "end", "exempt", "work_obligation", "short_absence", "team",
-                         "contacts")
-_OUTPUT = attrgetter("team", "caseworker", "target_group")
-_HEAD = attrgetter("team", "target_group", "start", "end")
-_N = attrgetter("n")
-
-
 def _current_caseload(prof: _Profiler, cohorts: list[Cohort], by_team: bool, result: Forecast) -> None:
     """The caseload of ``on``: contacts and hours per (team, caseworker, group), head counts and
     outflow per (team, group). One engine run per distinct input (facts and held contacts); the
     weighting and the sums are array operations (``forecast_arrays``), term for term the same as
     ``_Profiler.profile`` and ``presence`` in a loop."""
     n_months = len(prof.months)
-    # Index every cohort's input and output key (C-level loops: a million citizens give about
-    # 100,000 cohorts); both in the order they first appear, as the loops had them.
-    fkeys = list(map(_INPUT_TEAM if by_team else _INPUT, cohorts))
-    inputs = {k: i for i, k in enumerate(dict.fromkeys(fkeys))}
-    cohort_input = list(map(inputs.__getitem__, fkeys))
-    okeys = list(map(_OUTPUT, cohorts))
-    keys = {k: i for i, k in enumerate(dict.fromkeys(okeys))}
-    cohort_key = list(map(keys.__getitem__, okeys))
-    cohort_n = list(map(_N, cohorts))
+    inputs: dict[tuple, int] = {}
+    cohort_input, cohort_key, cohort_n = [], [], []
+    keys: dict[tuple, int] = {}
+    for c in cohorts:
+        fkey = (c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence,
+                c.team if by_team else None, c.contacts)
+        i = inputs.get(fkey)
+        if i is None:
+            i = inputs[fkey] = len(inputs)
+        cohort_input.append(i)
+        key = (c.team, c.caseworker, c.target_group)
+        k = keys.get(key)
+        if k is None:
+            k = keys[key] = len(keys)
+        cohort_key.append(k)
+        cohort_n.append(c.n)
     rows: tuple[list, list, list, list, list, list] = ([], [], [], [], [], [])
     starts, ends, curves = [], [], []
     survival = prof.flows.survival if prof.flows is not None else None
-    for i, fkey in enumerate(inputs):
-        group, start, end, exempt, wo, short = fkey[:6]
-        team = fkey[6] if by_team else None
+    for i, (group, start, end, exempt, wo, short, team, contacts) in enumerate(inputs):
         facts = EnrolmentFacts(group, start, end, exempt, wo, short, team)
-        prof.obligation_rows(facts, fkey[-1], i, rows)
+        prof.obligation_rows(facts, contacts, i, rows)
         starts.append(start.toordinal())
         ends.append(end.toordinal() if end is not None else -1)
         curves.append(None if survival is None else survival.get(group, NO_EXITS))
@@ -702,8 +698,8 @@ def _current_caseload(prof: _Profiler, cohorts: list[Cohort], by_team: bool, res
         result.hours[key] = sum_h[k]
     # Head counts need no caseworker: summed per (team, facts), moved along the exits.
     heads: dict[tuple, float] = defaultdict(float)
-    for head, n in zip(map(_HEAD, cohorts), cohort_n, strict=True):
-        heads[head] += n
+    for c in cohorts:
+        heads[(c.team, c.target_group, c.start, c.end)] += c.n
     alike: dict[tuple, int] = {}
     pairs: dict[tuple, int] = {}
     head_p, head_n, h_keys = [], [], []
