@@ -67,6 +67,7 @@ from catalogue.rulebook import RuleBook, RuleSpec
 from citizens.obligations import ACTIVE_STATUSES, ContactFacts, EnrolmentFacts, add_months, evaluate
 from jobcenter import forecast_arrays as fa
 from jobcenter.flows import NO_EXITS, Flows
+from jobcenter.gcpause import paused
 
 REMOTE_CHANNELS = ("telefon", "video", "digital")
 
@@ -533,6 +534,7 @@ def inflow_plan(
     return plan, how
 
 
+@paused
 def forecast(
     book: RuleBook,
     rule_set: str | None,

@@ -19,6 +19,7 @@ from citizens.obligations import ContactFacts, EnrolmentFacts, evaluate
 from jobcenter import cohort_summary
 from jobcenter import flows as fl
 from jobcenter import forecast as fc
+from jobcenter.gcpause import paused
 
 TIMING_SAMPLE = 3000
 HELD_SAMPLE = 10_000
@@ -37,6 +38,7 @@ def _codes() -> dict[int, str]:
     return dict(TargetGroup.objects.values_list("id", "code"))
 
 
+@paused
 def caseload_and_flows(on: date) -> tuple[list[fc.Cohort], fl.Flows]:
     """The running caseload as cohorts (without contacts) and the flows, from ONE GROUP BY over
     every enrolment started by ``on`` (ids, no join to the target groups): the large-caseload path.
