@@ -1,8 +1,9 @@
 """Server-side cost of every request in the load-test mix, in one process, with the production
 settings gunicorn runs in bench/load/run.sh (DEBUG off, the Redis cache, persistent connections).
-Prints the median and p95 wall time, the CPU time, the queries and the PostgreSQL backend's CPU
-(a mean) per request type next to `/healthz` measured in the same run; `--profile NAME` prints a
-cProfile (CPU time) of that request type, `--queries` its SQL. Prints figures; not a test.
+Prints the median and p95 wall time, the CPU time, the queries, the PostgreSQL backend's CPU and the
+minor page faults (both means) per request type next to `/healthz` measured in the same run;
+`--profile NAME` prints a cProfile (CPU time) of that request type, `--queries` its SQL. Prints
+figures; not a test.
 
     DATABASE_URL=postgres://.../THROWAWAY REDIS_URL=redis://127.0.0.1:6379/N \
       .venv/bin/python bench/load/profile_mix.py [--runs 20] [--profile "citizen page"] [--top 40]
@@ -17,6 +18,7 @@ import os
 import pstats
 import random
 import re
+import resource
 import statistics
 import sys
 import time
@@ -115,7 +117,7 @@ def main() -> None:
         requests = {name: call for name, call in requests.items() if name in wanted}
     base = None
     print(f"{'request':<26} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>8} {'x healthz':>9} {'queries':>7} "
-          f"{'db cpu ms':>9}")
+          f"{'db cpu ms':>9} {'page faults':>11}")
     for name, call in requests.items():
         queries: list[str] = []
         with connection.execute_wrapper(partial(_count, queries)):
@@ -125,6 +127,7 @@ def main() -> None:
             print(f"-- {name}: {len(queries)} queries", *(f"   {sql[:160]}" for sql in queries), sep="\n")
         walls, cpus = [], []
         db_before = _backend_cpu()
+        faults_before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         for _ in range(args.runs):
             wall, cpu = time.perf_counter(), time.process_time()
             call()
@@ -132,10 +135,11 @@ def main() -> None:
             walls.append((time.perf_counter() - wall) * 1000)
         walls.sort()
         db_cpu = (_backend_cpu() - db_before) * 1000 / args.runs  # a mean: clock ticks are coarse
+        faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults_before) / args.runs
         cpu = statistics.median(cpus)
         base = base or cpu
         print(f"{name:<26} {statistics.median(walls):9.1f} {walls[int(0.95 * (len(walls) - 1))]:8.1f} "
-              f"{cpu:8.1f} {cpu / base:9.1f} {len(queries):7} {db_cpu:9.1f}")
+              f"{cpu:8.1f} {cpu / base:9.1f} {len(queries):7} {db_cpu:9.1f} {faults:11.0f}")
     for name, call in requests.items():
         if args.profile not in (name, "all"):
             continue
