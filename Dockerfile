@@ -43,4 +43,4 @@ USER app
 
 EXPOSE 8000
 
-CMD ["gunicorn", "jobcenter.wsgi:application", "--bind", "0.0.0.0:8000"]
+CMD ["gunicorn", "jobcenter.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "jobcenter.gunicorn_worker.SyncWorker"]

@@ -21,6 +21,7 @@ export LOAD_ACKED=$OUT/acked.txt LOAD_PASSWORD=${LOAD_PASSWORD:-load-test-only}
 eval "$(.venv/bin/python bench/load/prepare.py | sed 's/^/export /')"
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/gunicorn jobcenter.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  --worker-class jobcenter.gunicorn_worker.SyncWorker \
   --error-logfile "$OUT/gunicorn.log" &  # no access log: formatting one line per request costs CPU
 GUNICORN=$!
 DB_NAME=${DATABASE_URL##*/}
