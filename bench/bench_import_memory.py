@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://.../bench .venv/bin/python bench/bench_import_memory.py [--rows 200000]
 
 Each case runs in a fresh process and reports its peak resident memory (ru_maxrss): a CSV at the
-row limit (read, validate, dry run), a CSV of about 1 GB (refused at the row limit while streaming)
+row limit (read, validate, dry run), a CSV of about 1 GB (refused by its size before a row is read)
 and an XLSX zip bomb that unpacks to about 700 MB (refused from the zip's directory, unread).
 """
 
@@ -76,7 +76,7 @@ def main() -> None:
             out.write(lines[0] + b"\n")
             while out.tell() < 1_000_000_000:
                 out.write(lines[1])
-        run_case("CSV of 1 GB", huge)
+        run_case("CSV of 1 GB", huge)  # refused by its size, unread
         huge.unlink()
 
         bomb = Path(tmp) / "bomb.xlsx"

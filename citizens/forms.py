@@ -11,6 +11,7 @@ from catalogue import rulebook
 from catalogue.labels import label_choices
 from catalogue.models import TargetGroup
 from citizens.cpr import CprError, parse_cpr
+from citizens.import_file import MAX_FILE_BYTES
 from citizens.models import Contact
 
 SHORT_ABSENCE_HELP = _(
@@ -209,6 +210,6 @@ class ImportForm(DesignSystemMixin, forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Filen skal være CSV eller XLSX."))
-        if upload.size > 50 * 1024 * 1024:
+        if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError(_("Filen må højst fylde 50 MB."))
         return upload

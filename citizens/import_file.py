@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 # Limits, so that a file is refused clearly before it can exhaust a worker's memory (README).
 MAX_ROWS = 200_000  # the largest file benchmarked (README); memory grows with the rows
+MAX_FILE_BYTES = 50 * 1024 * 1024  # any file, however it arrives (upload or command line)
 XLSX_MAX_EXPANDED = 200 * 1024 * 1024  # bytes of all parts of the workbook unpacked
 XLSX_MAX_RATIO = 100  # unpacked / packed size of any part; far above real sheets, typical of zip bombs
 Source = bytes | str | Path | BinaryIO
@@ -31,6 +32,9 @@ def read_records(
     a time. `progress(fraction)` is called now and then with how much of the file has been read.
     Raises ValueError with a Danish message when the file cannot be read at all or is too large."""
     with _opened(source) as stream:
+        if _size(stream) > MAX_FILE_BYTES:  # refused before a row is read, so memory stays bounded
+            megabytes = MAX_FILE_BYTES // (1024 * 1024)
+            raise ValueError(f"Filen må højst fylde {megabytes} MB. Del den op i flere filer.")
         xlsx = filename.lower().endswith(".xlsx")
         reader = _read_xlsx(stream, progress) if xlsx else _read_csv(stream, progress)
         try:

@@ -37,6 +37,20 @@ def test_a_file_over_the_row_limit_is_refused_with_the_limit_named(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_refused_before_a_row_is_read(monkeypatch, tmp_path):
+    """The command line and the job read files the upload form never saw: the byte limit holds
+    there too, so a 1 GB file is refused without being parsed (memory stays bounded)."""
+    path = tmp_path / "stor.csv"
+    path.write_text(HEADER + GOOD)
+    monkeypatch.setattr(import_file, "MAX_FILE_BYTES", path.stat().st_size - 1)
+    read = []
+    monkeypatch.setattr(import_file, "_read_csv", lambda *a: read.append(a) or iter(()))
+    (error,) = _errors(path, "stor.csv")
+    assert error.endswith("Filen må højst fylde 0 MB. Del den op i flere filer.")
+    assert read == []
+
+
+@pytest.mark.django_db
 def test_a_field_over_the_csv_limit_is_a_clear_error_not_a_crash():
     row = "0101901234;" + "A" * 200_000 + ";B;Team Nord;;kh-jobparat;2026-09-01\n"
     (error,) = _errors((HEADER + row).encode())
