@@ -17,14 +17,14 @@ registered since then count from the next night.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 
 from citizens.obligations import ContactFacts, EnrolmentFacts
 from jobcenter import flows as fl
 from jobcenter import forecast as fc
-from jobcenter.models import CohortSample, CohortSummary
+from jobcenter.models import CohortSample, CohortSummary, EngineRun
 
 TABLE = CohortSummary._meta.db_table
 FORMAT = 2  # of the kept samples and flows (``CohortSample.data``); others are not read
@@ -78,6 +78,7 @@ def rebuild(on: date) -> int:
         cur.execute(f"SELECT count(*) FROM {TABLE}")
         rows = cur.fetchone()[0]
     keep_samples(on)
+    keep_engine(on)
     return rows
 
 
@@ -241,3 +242,108 @@ def kept_flows(on: date, codes: dict[int, str]) -> fl.Flows | None:
         return None  # a target group was renamed since
     survival = {g: _survival(*curve) for g, curve in curves.items()}
     return fl.Flows(fl.InflowEstimate({g: tuple(v) for g, v in per_month.items()}, method, history), survival)
+
+
+# --- The engine's results per distinct input (``forecast.ENGINE_CACHE``), kept for a fresh worker
+
+
+def keep_engine(on: date) -> int:
+    """Run the forecasts of the nightly job (every active rule set, both horizons) on the summary
+    just built, and store the engine's results per distinct input they needed, keyed by rules
+    version, rule set and horizon (``EngineRun``); they depend on nothing else. Returns the number
+    of inputs stored."""
+    from catalogue.selectors import current_rulebook
+    from jobcenter import services
+
+    book = current_rulebook()
+    fc.ENGINE_CACHE.clear()  # every run computed here, none read from the rows replaced below
+    loader, fc.ENGINE_LOADER = fc.ENGINE_LOADER, None
+    try:
+        inputs = services._inputs(on)
+        cohorts = services._cohorts(inputs, on, None)
+        # the engine's results do not depend on the cost assumptions (they may not be set yet)
+        assumptions = fc.Assumptions(minutes=_AnyMinutes())
+        first = services.first_month_of(on)
+        for months in services.HORIZONS:
+            horizon_end = fl.month_add(first, months) - timedelta(days=1)
+            for code in services.default_codes():
+                fc.forecast(
+                    book, code, cohorts, on, months, assumptions, flows=inputs["flows"],
+                    timing=inputs["timing"], team_shares=inputs["team_shares"],
+                    exempt_share=inputs["exempt_share"], first_month=first,
+                    held_shares=services._held(inputs, book, code, on, horizon_end),
+                )
+    finally:
+        fc.ENGINE_LOADER = loader
+    version = rules_version()
+    EngineRun.objects.all().delete()
+    runs = fc.ENGINE_CACHE.get("runs", {})
+    EngineRun.objects.bulk_create(
+        EngineRun(rules_version=version, run=repr(key),
+                  data={"format": FORMAT, **_engine_rows(key, cache)})
+        for key, cache in runs.items()
+    )
+    return sum(len(cache) for cache in runs.values())
+
+
+class _AnyMinutes(dict):
+    """Minutes for every talk: ``keep_engine`` runs forecasts for the engine's results only."""
+
+    def __contains__(self, key) -> bool:
+        return True
+
+    def __missing__(self, key) -> float:
+        return 45.0
+
+
+def kept_engine(run_key: tuple) -> dict | None:
+    """The engine's results ``keep_engine`` stored for ``run_key`` and the rule book in force
+    ({(facts, held contacts): obligations}, exactly as the forecast computes them), or None."""
+    data = (
+        EngineRun.objects.filter(rules_version=rules_version(), run=repr(run_key))
+        .values_list("data", flat=True)
+        .first()
+    )
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    day = date.fromordinal
+    contact = ContactFacts
+    if run_key[0] == "held":  # forecast.held_shares: (rule, number, latest as a date, status)
+        return {
+            (_facts(day, *f), tuple(contact(day(d), *rest) for d, *rest in held)):
+            tuple((rule, number, day(latest), status) for rule, number, latest, status in obs)
+            for f, held, obs in data["rows"]
+        }
+    # _Profiler.engine: (set, rule, number, quota %, earliest, latest as ordinals), kept as indexes
+    # into a table of the distinct ones with their days counted from the start (a few dozen)
+    table = [tuple(ob) for ob in data["table"]]
+    out = {}
+    for f, held, idx in data["rows"]:
+        start = f[1]
+        out[(_facts(day, *f), tuple(contact(day(d), *rest) for d, *rest in held))] = tuple(
+            (s, r, n, q, e + start, lt + start) for s, r, n, q, e, lt in (table[i] for i in idx)
+        )
+    return out
+
+
+def _facts(day, group, start, end, exempt, wo, short, team) -> EnrolmentFacts:
+    return EnrolmentFacts(group, day(start), day(end) if end is not None else None, exempt, wo, short, team)
+
+def _engine_rows(run_key: tuple, cache: dict) -> dict:
+    def facts(f: EnrolmentFacts) -> list:
+        return [f.target_group, f.start.toordinal(), f.end.toordinal() if f.end else None, f.exempt,
+                f.work_obligation, f.short_absence, f.team]
+
+    def held(contacts: tuple) -> list:
+        return [[c.date.toordinal(), c.kind, c.channel, c.performed_by, c.outcome, c.id] for c in contacts]
+
+    if run_key[0] == "held":
+        return {"rows": [[facts(f), held(h), [[r, n, latest.toordinal(), st] for r, n, latest, st in obs]]
+                         for (f, h), obs in cache.items()]}
+    table: dict[tuple, int] = {}
+    rows = []
+    for (f, h), obs in cache.items():
+        start = f.start.toordinal()
+        idx = [table.setdefault((s, r, n, q, e - start, lt - start), len(table)) for s, r, n, q, e, lt in obs]
+        rows.append([facts(f), held(h), idx])
+    return {"table": [list(ob) for ob in table], "rows": rows}

@@ -57,7 +57,7 @@ Policies (stated so the figures can be checked):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -334,6 +334,11 @@ def _quota_weight(quota_pct: int, exempt_share: float) -> float:
 # Cleared when the rule book changes (``current_rulebook`` builds a new one) or it grows too big.
 ENGINE_CACHE: dict = {}
 ENGINE_CACHE_LIMIT = 500_000
+# Where a run missing from ``ENGINE_CACHE`` is first looked for: ``loader(run_key)`` gives the
+# results kept for the current rule book ({input: obligations}) or None. ``jobcenter.services``
+# sets it to ``cohort_summary.kept_engine`` (the results the refresh stored); None here keeps
+# this module free of the database.
+ENGINE_LOADER: Callable[[tuple], dict | None] | None = None
 
 
 def _engine_cache(book: RuleBook, run_key: tuple) -> dict:
@@ -344,7 +349,9 @@ def _engine_cache(book: RuleBook, run_key: tuple) -> dict:
     runs = ENGINE_CACHE["runs"]
     cache = runs.get(run_key)
     if cache is None:
-        cache = runs[run_key] = {}
+        kept = ENGINE_LOADER(run_key) if ENGINE_LOADER is not None else None
+        cache = runs[run_key] = kept or {}
+        ENGINE_CACHE["size"] += len(cache)
     return cache
 
 

@@ -213,3 +213,20 @@ class CohortSample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.as_of}"
+
+
+class EngineRun(models.Model):
+    """The obligation engine's results per distinct input for one rule book (``rules_version``),
+    rule set and horizon (``run``: ``forecast._engine_cache``'s key), kept by the refresh
+    (``jobcenter.cohort_summary.keep_engine``) so a fresh worker's forecast reads them in one row
+    instead of running the engine for every input again."""
+
+    rules_version = models.TextField()
+    run = models.TextField()
+    data = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rules_version", "run"], name="engine_run_unique")]
+
+    def __str__(self) -> str:
+        return self.run

@@ -19,6 +19,8 @@ from jobcenter.models import ForecastSnapshot, StaffMember, Team
 from jobcenter.selectors import caseload_by_group
 
 HORIZONS = (12, 24)
+# A fresh worker reads the engine's results the refresh kept instead of running the engine again.
+fc.ENGINE_LOADER = cohort_summary.kept_engine
 
 
 def _parts(codes: list[str]) -> set[str]:

@@ -82,6 +82,21 @@ def frozen_clock():
 
 
 @pytest.fixture(autouse=True)
+def _engine_results_per_test(request, monkeypatch):
+    """The forecast's engine cache starts empty in each test, and a test without the database reads
+    no engine results the refresh kept (``forecast.ENGINE_LOADER``, set by ``jobcenter.services``)."""
+    from jobcenter import forecast as fc
+
+    fc.ENGINE_CACHE.clear()
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        monkeypatch.setattr(fc, "ENGINE_LOADER", None)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached figures must not leak between test databases."""
     from django.core.cache import cache

@@ -16,7 +16,7 @@ from citizens.refresh import refresh_changed
 from jobcenter import cohort_summary, services
 from jobcenter import forecast as fc
 from jobcenter import forecast_inputs as fi
-from jobcenter.models import CohortSample, CohortSummary
+from jobcenter.models import CohortSample, CohortSummary, EngineRun
 
 ON = date(2026, 11, 20)
 
@@ -110,3 +110,54 @@ def test_the_refresh_keeps_both_contact_samples_as_the_forecast_reads_them(setti
     # a rule changes: the kept timing was for the old rules, so it is not used
     ContactRule.objects.order_by("pk").first().save()  # a history row: a new rules version
     assert cohort_summary.timing(ON) is None
+
+
+@pytest.mark.django_db
+def test_the_engine_results_the_refresh_keeps_give_the_same_forecast_as_computing_them(settings, monkeypatch):
+    settings.FORECAST_EXACT_LIMIT = 10  # the held shares from the sample (their own engine runs)
+    call_command("seed_demo", citizens=300, seed=6, on=ON, verbosity=0)
+    refresh_changed(on=ON)  # keeps the summary, the samples and the engine's results
+    assert EngineRun.objects.exists()
+    book = current_rulebook()
+    inputs = services._inputs(ON)
+    assert inputs["sample"] is not None
+    cohorts = services._cohorts(inputs, ON, None)
+    first = services.first_month_of(ON)
+    assumptions = fc.Assumptions.from_dict(assumptions_on(ON))
+
+    def run(code, months):
+        end = fc.add_months(first, months) - timedelta(days=1)
+        return fc.forecast(
+            book, code, cohorts, ON, months, assumptions, flows=inputs["flows"], timing=inputs["timing"],
+            team_shares=inputs["team_shares"], exempt_share=inputs["exempt_share"], first_month=first,
+            held_shares=services._held(inputs, book, code, ON, end),
+        ).to_json()
+
+    loader, evaluate = fc.ENGINE_LOADER, fc.evaluate
+    assert loader is cohort_summary.kept_engine
+    calls = []
+
+    def counted(*a, **k):
+        calls.append(1)
+        return evaluate(*a, **k)
+
+    monkeypatch.setattr(fc, "evaluate", counted)
+    for code in services.default_codes():
+        for months in services.HORIZONS:
+            monkeypatch.setattr(fc, "ENGINE_LOADER", None)
+            fc.ENGINE_CACHE.clear()
+            calls.clear()
+            computed = run(code, months)
+            computed_calls, computed_runs = len(calls), dict(fc.ENGINE_CACHE["runs"])
+            monkeypatch.setattr(fc, "ENGINE_LOADER", loader)
+            fc.ENGINE_CACHE.clear()
+            calls.clear()
+            assert run(code, months) == computed
+            # every input of the engine's cache read from the kept rows, none run again (the
+            # engine runs left are those of the new enrolments, per forecast)
+            assert computed_calls - len(calls) == sum(len(c) for c in computed_runs.values()) > 0
+            for key, cache in computed_runs.items():
+                assert cohort_summary.kept_engine(key) == cache
+    # kept for another rule book: not read
+    monkeypatch.setattr(cohort_summary, "rules_version", lambda: "another")
+    assert cohort_summary.kept_engine(next(iter(computed_runs))) is None
