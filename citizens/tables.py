@@ -3,7 +3,7 @@
 from functools import cached_property, lru_cache
 
 import django_tables2 as tables
-from django.db.models import F, Model
+from django.db.models import F
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,7 +15,7 @@ from catalogue.models import TargetGroup
 from citizens.models import Citizen
 from citizens.worklist_order import GroupedPages, Pages, unwrap
 from jobcenter.models import StaffMember
-from jobcenter.tables_speed import cached_signature
+from jobcenter.tables_speed import ColumnPlan
 from planning.templatetags.planning import booking_action, booking_badge, booking_text
 
 STATUS_BADGE = {
@@ -49,66 +49,14 @@ def status_badge(status: str) -> str:
     )
 
 
-class CellPlan:
-    """One column's cells as django-tables2 renders them (``BoundRow.get_cell``: accessor, choices
-    display, empty values and default, then the render function with the arguments it asks for),
-    with the per-cell work done once per page: the accessor's field and path, the render function's
-    signature, the ``<td>`` attributes and the header used as ``data-label``. On the worklist that
-    per-cell work was most of the page's rendering time. ``test_worklist_cells`` holds every
-    column of many kinds of rows to ``get_cell``; a column this cannot mirror (a link, a callable
-    accessor value) is rendered by ``get_cell`` itself."""
-
-    ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+class CellPlan(ColumnPlan):
+    """One column's cells on the page (``BoundRow.get_cell``, see ColumnPlan), with the ``<td>``
+    attributes and the header used as ``data-label`` worked out once per page too."""
 
     def __init__(self, bound_column, table):
-        self.name = bound_column.name
+        super().__init__(bound_column, table, render=True)
         self.td_attrs = bound_column.attrs["td"].as_html()
         self.header = str(bound_column.header)
-        self.bound_column = bound_column
-        self.column = bound_column.column
-        self.table = table
-        self.default = bound_column.default
-        self.empty_values = self.column.empty_values
-        self.bits = tuple(bound_column.accessor.bits)
-        field = bound_column.accessor.get_field(table._meta.model)
-        # get_FOO_display() when the accessor ends in a field with choices (django-tables2 #30)
-        self.display = f"get_{self.bits[-1]}_display" if getattr(field, "choices", ()) else None
-        self.render = bound_column.render
-        names, catch_all = cached_signature(self.render)
-        self.wants = self.ARGUMENTS if catch_all else tuple(n for n in self.ARGUMENTS if n in names)
-        missing = not catch_all and any(n not in self.ARGUMENTS for n in names)
-        self.fallback = bool(bound_column.link) or missing or not self.bits
-
-    def cell(self, row):
-        if self.fallback:
-            return row.get_cell(self.name)
-        record = current = row.record
-        parent = None
-        for bit in self.bits:
-            parent = current
-            try:
-                current = getattr(current, bit)
-            except Exception:  # as django-tables2: a failed lookup leaves the value None
-                current = parent = None
-                break
-            if callable(current):
-                return row.get_cell(self.name)
-            if current is None:
-                break
-        value = current
-        if self.display is not None and isinstance(parent, Model):
-            value = getattr(parent, self.display)()
-        if value in self.empty_values:
-            return self.default
-        given = {
-            "value": value,
-            "record": record,
-            "column": self.column,
-            "bound_column": self.bound_column,
-            "bound_row": row,
-            "table": self.table,
-        }
-        return self.render(**{name: given[name] for name in self.wants})
 
 
 class WorklistTable(tables.Table):
