@@ -29,27 +29,8 @@ from catalogue.models import (
     TargetGroup,
 )
 from catalogue.rulebook import CHANNEL_LABELS
-from jobcenter.perms import is_admin
+from jobcenter.perms import AdminOnly, is_admin
 from jobcenter.templatetags.economy import format_number, kr
-
-
-class AdminOnly:
-    """Only role admin (or a superuser) sees and edits the catalogue, whatever Django perms say."""
-
-    def has_module_permission(self, request):
-        return is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_admin(request.user)
-
-    def has_add_permission(self, request, *args):
-        return is_admin(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_admin(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_admin(request.user)
 
 
 class ContactRuleForm(forms.ModelForm):

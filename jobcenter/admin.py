@@ -15,7 +15,7 @@ from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from jobcenter.models import Absence, StaffMember, Team
-from jobcenter.perms import is_admin
+from jobcenter.perms import AdminOnly
 from jobcenter.tokens import token_expires_at
 
 admin.site.site_header = _("Kontaktplan – administration")
@@ -28,25 +28,6 @@ THIRD_PARTY_APP_NAMES = {"axes": _("Loginforsøg og spærringer"), "authtoken": 
 for app_config in apps.get_app_configs():
     if app_config.label in THIRD_PARTY_APP_NAMES:
         app_config.verbose_name = THIRD_PARTY_APP_NAMES[app_config.label]
-
-
-class AdminOnly:
-    """Only role admin (or a superuser) sees and edits these pages, whatever Django perms say."""
-
-    def has_module_permission(self, request):
-        return is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_admin(request.user)
-
-    def has_add_permission(self, request, *args):
-        return is_admin(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_admin(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_admin(request.user)
 
 
 class AbsenceInline(admin.TabularInline):

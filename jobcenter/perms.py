@@ -28,6 +28,26 @@ def is_admin(user) -> bool:
     return role_of(user) == Role.ADMIN
 
 
+class AdminOnly:
+    """ModelAdmin mixin: only role admin (or a superuser) sees and edits these admin pages,
+    whatever Django's model permissions say."""
+
+    def has_module_permission(self, request):
+        return is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_admin(request.user)
+
+    def has_add_permission(self, request, *args):
+        return is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_admin(request.user)
+
+
 def is_team_leader_or_admin(user) -> bool:
     return role_of(user) in (Role.TEAM_LEADER, Role.ADMIN)
 
