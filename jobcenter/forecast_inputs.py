@@ -55,47 +55,16 @@ def _codes() -> dict[int, str]:
 
 @paused
 def caseload_and_flows(on: date) -> tuple[list[fc.Cohort], fl.Flows]:
-    """The running caseload as cohorts (without contacts) and the flows, from ONE GROUP BY over
-    every enrolment started by ``on`` (ids, no join to the target groups): the large-caseload path.
-    When the refresh has summarised the caseload of ``on`` (``jobcenter.cohort_summary``), the
-    same cohorts and flows are read from the summary instead."""
-    codes = _codes()
-    summarised = cohort_summary.read(on, codes)
+    """The running caseload as cohorts (without contacts) and the flows on ``on``: read from the
+    summary the refresh keeps for that day (``jobcenter.cohort_summary``), else from the enrolments
+    in two GROUP BYs on ids: the running ones per team and everything the engine looks at
+    (``plain_cohorts``), and the flows aggregated in the database (``flows_on``), so a date the
+    summary does not cover (the backtest's, a year back) reads a few thousand rows, not one per
+    distinct enrolment of the whole history."""
+    summarised = cohort_summary.read(on, _codes())
     if summarised is not None:
         return summarised
-    anonymised = ExpressionWrapper(Q(citizen__anonymised_at__isnull=False), output_field=BooleanField())
-    rows = (
-        Enrolment.objects.filter(start__lte=on)
-        .annotate(anon=anonymised)
-        .values_list(
-            "citizen__team_id", "citizen__caseworker_id", "target_group_id", "start", "end", "exempt",
-            "work_obligation", "short_absence", "anon",
-        )
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    window_end = on.replace(day=1)
-    window_start = fl.month_add(window_end, -fl.WINDOW_MONTHS)
-    starts: dict[tuple[str, date], float] = defaultdict(float)
-    durations: dict[tuple[str, int, bool], float] = defaultdict(float)
-    cohorts = []
-    history_from = None
-    for team, cw, gid, start, end, exempt, wo, short, anon, n in rows:
-        group = codes[gid]
-        if window_start <= start < window_end:
-            starts[(group, start.replace(day=1))] += n
-        if history_from is None or start < history_from:
-            history_from = start
-        if end is not None and end < on:
-            durations[(group, (end - start).days + 1, True)] += n
-            continue
-        durations[(group, (on - start).days + 1, False)] += n
-        if not anon:
-            cohorts.append(
-                fc.Cohort(group, start, n, end, exempt, wo, team=team, caseworker=cw, short_absence=short)
-            )
-    survival = fl.estimate_survival((g, d, ended, n) for (g, d, ended), n in durations.items())
-    return cohorts, fl.Flows(fl.estimate_inflow(starts, on, history_from), survival)
+    return plain_cohorts(on=on), flows_on(on)
 
 
 def flows_on(on: date) -> fl.Flows:
