@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from citizens.obligations import ContactFacts, EnrolmentFacts
 from jobcenter import flows as fl
 from jobcenter import forecast as fc
+from jobcenter.caseload_table import NONE, CaseloadTable
 from jobcenter.models import CohortSample, CohortSummary, EngineRun
 
 TABLE = CohortSummary._meta.db_table
@@ -110,15 +111,18 @@ def keep_samples(on: date) -> None:
     version = rules_version()
     timing = fi.timing_on(current_rulebook(), on)
     codes = dict(TargetGroup.objects.values_list("id", "code"))
-    flows = _flows_json(_flows(on, codes, _running_rows()))
+    rows = _running_rows()
+    flows = _flows_json(_flows(on, codes, rows))
+    caseload = _table(rows, codes).to_bytes()
     kept = (
-        (CohortSample.Kind.HELD, held, ""),
-        (CohortSample.Kind.TIMING, timing, version),
-        (CohortSample.Kind.FLOWS, flows, ""),
+        (CohortSample.Kind.HELD, held, "", b""),
+        (CohortSample.Kind.TIMING, timing, version, b""),
+        (CohortSample.Kind.FLOWS, flows, "", b""),
+        (CohortSample.Kind.CASELOAD, {"format": FORMAT}, "", caseload),
     )
-    for kind, data, rules in kept:
+    for kind, data, rules, blob in kept:
         CohortSample.objects.update_or_create(
-            kind=kind, defaults={"as_of": on, "data": data, "rules_version": rules}
+            kind=kind, defaults={"as_of": on, "data": data, "rules_version": rules, "blob": blob}
         )
 
 
@@ -157,22 +161,51 @@ def as_of() -> date | None:
     return row
 
 
-def read(on: date, codes: dict[int, str]) -> tuple[list[fc.Cohort], fl.Flows] | None:
-    """The running caseload as cohorts and the flows on ``on`` from the summary, or None when the
-    summary is not of ``on`` (see the module docstring). The flows are those the refresh kept
-    (``keep_samples``), else estimated from the summary's rows."""
+def read(on: date, codes: dict[int, str]) -> tuple[CaseloadTable, fl.Flows] | None:
+    """The running caseload as a table and the flows on ``on`` from the summary, or None when the
+    summary is not of ``on`` (see the module docstring). Both as the refresh kept them
+    (``keep_samples``: one row each), else computed from the summary's rows."""
     if as_of() != on:
         return None
-    rows = _running_rows()
+    table = kept_caseload(on, codes)
     flows = kept_flows(on, codes)
-    if flows is None:
-        flows = _flows(on, codes, rows)
-    cohorts = [
-        fc.Cohort(codes[gid], start, n, end, exempt, wo, team=team, caseworker=cw, short_absence=short)
-        for team, cw, gid, start, end, exempt, wo, short, anon, n in rows
-        if not anon
-    ]
-    return cohorts, flows
+    if table is None or flows is None:
+        rows = _running_rows()
+        table = _table(rows, codes) if table is None else table
+        flows = _flows(on, codes, rows) if flows is None else flows
+    return table, flows
+
+
+def _table(rows: list[tuple], codes: dict[int, str]) -> CaseloadTable:
+    """The summary's running rows (``_running_rows``) of citizens not anonymised, as a table."""
+    kept = [r for r in rows if not r[8]]
+    if not kept:
+        return CaseloadTable.of([])
+    team, cw, gid, start, end, exempt, wo, short, _anon, n = zip(*kept, strict=True)
+    ids = sorted(set(gid))
+    index = {g: i for i, g in enumerate(ids)}
+    none = NONE
+    return CaseloadTable.from_columns(
+        [codes[g] for g in ids], [index[g] for g in gid], [d.toordinal() for d in start],
+        [none if d is None else d.toordinal() for d in end], exempt, wo, short,
+        [none if t is None else t for t in team], [none if c is None else c for c in cw], n,
+    )
+
+
+def kept_caseload(on: date, codes: dict[int, str]) -> CaseloadTable | None:
+    """The running caseload the refresh kept for ``on`` (exactly ``_table`` of the summary's
+    rows), or None."""
+    row = (
+        CohortSample.objects.filter(kind=CohortSample.Kind.CASELOAD, as_of=on)
+        .values_list("data", "blob")
+        .first()
+    )
+    if row is None or not isinstance(row[0], dict) or row[0].get("format") != FORMAT or not row[1]:
+        return None
+    table = CaseloadTable.from_bytes(bytes(row[1]))
+    if not set(table.groups) <= set(codes.values()):
+        return None  # a target group was renamed since
+    return table
 
 
 def _running_rows() -> list[tuple]:

@@ -64,29 +64,13 @@ from datetime import date, timedelta
 import numpy as np
 
 from catalogue.rulebook import RuleBook, RuleSpec
-from citizens.obligations import ACTIVE_STATUSES, ContactFacts, EnrolmentFacts, add_months, evaluate
+from citizens.obligations import ACTIVE_STATUSES, EnrolmentFacts, add_months, evaluate
 from jobcenter import forecast_arrays as fa
+from jobcenter.caseload_table import NONE, CaseloadTable, Cohort, first_seen
 from jobcenter.flows import NO_EXITS, Flows
 from jobcenter.gcpause import paused
 
 REMOTE_CHANNELS = ("telefon", "video", "digital")
-
-
-@dataclass(slots=True)
-class Cohort:
-    """``n`` enrolments alike in everything the engine looks at, held by one team and caseworker.
-    (Not frozen: a million-citizen caseload builds about 100,000 of them, three times faster.)"""
-
-    target_group: str
-    start: date
-    n: float  # a weight: a typed-in inflow may be fractional
-    end: date | None = None
-    exempt: bool = False
-    work_obligation: bool = False
-    team: int | None = None
-    caseworker: int | None = None
-    contacts: tuple[ContactFacts, ...] = ()  # held before ``on``, no ids (so alike cohorts merge)
-    short_absence: bool = False
 
 
 @dataclass(frozen=True)
@@ -311,15 +295,9 @@ def timing_positions(obligations: Iterable) -> list[tuple[str, float]]:
 # --- The forecast ---------------------------------------------------------------------------
 
 
-def quota_weights(cohorts: Iterable[Cohort]) -> dict[str, float]:
+def quota_weights(cohorts: Iterable[Cohort] | CaseloadTable) -> dict[str, float]:
     """Policy 4: the exempt share e per target group among the given enrolments."""
-    total: dict[str, float] = defaultdict(float)
-    exempt: dict[str, float] = defaultdict(float)
-    for c in cohorts:
-        total[c.target_group] += c.n
-        if c.exempt and not c.work_obligation:
-            exempt[c.target_group] += c.n
-    return {g: exempt[g] / n for g, n in total.items() if n}
+    return CaseloadTable.of(cohorts).exempt_shares()
 
 
 def _quota_weight(quota_pct: int, exempt_share: float) -> float:
@@ -545,7 +523,7 @@ def inflow_plan(
 def forecast(
     book: RuleBook,
     rule_set: str | None,
-    cohorts: Iterable[Cohort],
+    cohorts: Iterable[Cohort] | CaseloadTable,
     on: date,
     n_months: int,
     assumptions: Assumptions,
@@ -571,11 +549,14 @@ def forecast(
         book.rule_set(rule_set)  # unknown set -> KeyError before any work
     for local in local_sets or ():
         book.rule_set(local)
-    given = [c for c in cohorts if c.end is None or c.end >= on]
-    all_cohorts = [c for c in given if c.start <= on]
-    scheduled = [c for c in given if on < c.start <= months[-1] + timedelta(days=31)]
+    table = CaseloadTable.of(cohorts)
+    day = on.toordinal()
+    given = (table.end == NONE) | (table.end >= day)
+    running = table.where(given & (table.start <= day))
+    later = (months[-1] + timedelta(days=31)).toordinal()
+    scheduled = list(table.where(given & (table.start > day) & (table.start <= later)))
     if exempt_share is None:
-        exempt_share = quota_weights(given)
+        exempt_share = table.where(given).exempt_shares()
     prof = _Profiler(book, rule_set, on, months, assumptions, flows, timing, exempt_share, held_shares)
     prof.local_sets = local_sets
     result = Forecast(code or IN_FORCE, months, {}, {})
@@ -597,7 +578,7 @@ def forecast(
             before = p
 
     by_team = _team_sensitive(book, local_sets)
-    _current_caseload(prof, all_cohorts, by_team, result)
+    _current_caseload(prof, running, by_team, result)
 
     for c in scheduled:  # known future starts enter in their month
         i = max(0, (c.start.year - months[0].year) * 12 + c.start.month - months[0].month)
@@ -656,76 +637,74 @@ def forecast(
     return result
 
 
-def _current_caseload(prof: _Profiler, cohorts: list[Cohort], by_team: bool, result: Forecast) -> None:
+def _current_caseload(prof: _Profiler, table: CaseloadTable, by_team: bool, result: Forecast) -> None:
     """The caseload of ``on``: contacts and hours per (team, caseworker, group), head counts and
     outflow per (team, group). One engine run per distinct input (facts and held contacts); the
-    weighting and the sums are array operations (``forecast_arrays``), term for term the same as
-    ``_Profiler.profile`` and ``presence`` in a loop."""
+    grouping, weighting and sums are array operations (``caseload_table``, ``forecast_arrays``),
+    term for term the same as ``_Profiler.profile`` and ``presence`` in a loop over the cohorts."""
     n_months = len(prof.months)
-    inputs: dict[tuple, int] = {}
-    cohort_input, cohort_key, cohort_n = [], [], []
-    keys: dict[tuple, int] = {}
-    for c in cohorts:
-        fkey = (c.target_group, c.start, c.end, c.exempt, c.work_obligation, c.short_absence,
-                c.team if by_team else None, c.contacts)
-        i = inputs.get(fkey)
-        if i is None:
-            i = inputs[fkey] = len(inputs)
-        cohort_input.append(i)
-        key = (c.team, c.caseworker, c.target_group)
-        k = keys.get(key)
-        if k is None:
-            k = keys[key] = len(keys)
-        cohort_key.append(k)
-        cohort_n.append(c.n)
+    day = date.fromordinal
+    groups, sets = table.groups, table.contact_sets
+    team = table.team if by_team else np.full(len(table), NONE, dtype=np.int64)
+    input_of, input_first = first_seen(table.group, table.start, table.end, table.exempt,
+                                       table.work_obligation, table.short_absence, team, table.contacts)
+    key_of, key_first = first_seen(table.team, table.caseworker, table.group)
     rows: tuple[list, list, list, list, list, list] = ([], [], [], [], [], [])
-    starts, ends, curves = [], [], []
+    starts = table.start[input_first]
+    ends = table.end[input_first]
     survival = prof.flows.survival if prof.flows is not None else None
-    for i, (group, start, end, exempt, wo, short, team, contacts) in enumerate(inputs):
-        facts = EnrolmentFacts(group, start, end, exempt, wo, short, team)
-        prof.obligation_rows(facts, contacts, i, rows)
-        starts.append(start.toordinal())
-        ends.append(end.toordinal() if end is not None else -1)
-        curves.append(None if survival is None else survival.get(group, NO_EXITS))
+    curves = []
+    columns = (table.group, table.start, table.end, table.exempt, table.work_obligation,
+               table.short_absence, team, table.contacts)
+    firsts = (c[input_first].tolist() for c in columns)
+    for i, (g, s, e, x, w, a, t, k) in enumerate(zip(*firsts, strict=True)):
+        facts = EnrolmentFacts(groups[g], day(s), None if e == NONE else day(e), x, w, a,
+                               None if t == NONE else t)
+        prof.obligation_rows(facts, sets[k], i, rows)
+        curves.append(None if survival is None else survival.get(groups[g], NO_EXITS))
     arrays = fa.Curves()
     contacts, hours = fa.profiles(
-        n_inputs=len(inputs), n_months=n_months, row_input=rows[0], row_lo=rows[1], row_span=rows[2],
-        row_share=rows[3], row_minutes=rows[4], row_points=rows[5],
-        input_start=np.asarray(starts, dtype=np.int64), input_end=np.asarray(ends, dtype=np.int64),
-        input_curve=curves, first_ord=prof.first_ord, on_ord=prof.on_ord, month_of=prof.month_of,
-        curves=arrays,
+        n_inputs=len(input_first), n_months=n_months, row_input=rows[0], row_lo=rows[1],
+        row_span=rows[2], row_share=rows[3], row_minutes=rows[4], row_points=rows[5],
+        input_start=starts, input_end=ends, input_curve=curves, first_ord=prof.first_ord,
+        on_ord=prof.on_ord, month_of=prof.month_of, curves=arrays,
     )
     # Sum per (team, caseworker, group) in the order of the inputs, then of their cohorts.
-    idx = np.argsort(np.asarray(cohort_input, dtype=np.int64), kind="stable")
-    k_arr = np.asarray(cohort_key, dtype=np.int64)[idx]
-    i_arr = np.asarray(cohort_input, dtype=np.int64)[idx]
-    n_arr = np.asarray(cohort_n, dtype=np.float64)[idx]
-    sum_c = fa.sum_rows(k_arr, len(keys), n_arr, contacts[i_arr]).tolist()
-    sum_h = fa.sum_rows(k_arr, len(keys), n_arr, hours[i_arr]).tolist()
-    for key, k in keys.items():
+    idx = np.argsort(input_of, kind="stable")
+    k_arr, i_arr, n_arr = key_of[idx], input_of[idx], table.n[idx]
+    sum_c = fa.sum_rows(k_arr, len(key_first), n_arr, contacts[i_arr]).tolist()
+    sum_h = fa.sum_rows(k_arr, len(key_first), n_arr, hours[i_arr]).tolist()
+    for k, key in enumerate(_keys(table, key_first, caseworker=True)):
         result.contacts[key] = sum_c[k]
         result.hours[key] = sum_h[k]
     # Head counts need no caseworker: summed per (team, facts), moved along the exits.
-    heads: dict[tuple, float] = defaultdict(float)
-    for c in cohorts:
-        heads[(c.team, c.target_group, c.start, c.end)] += c.n
-    alike: dict[tuple, int] = {}
-    pairs: dict[tuple, int] = {}
-    head_p, head_n, h_keys = [], [], []
-    for (team, group, start, end), n in heads.items():
-        head_p.append(alike.setdefault((group, start, end), len(alike)))
-        head_n.append(n)
-        h_keys.append(pairs.setdefault((team, None, group), len(pairs)))
-    presence = _presences(prof, list(alike), arrays)
-    p_arr = presence[np.asarray(head_p, dtype=np.int64)] if head_p else np.zeros((0, n_months))
-    before = np.concatenate([np.ones((len(head_p), 1)), p_arr[:, :-1]], axis=1)
-    nh = np.asarray(head_n, dtype=np.float64)
-    hk = np.asarray(h_keys, dtype=np.int64)
-    caseload = fa.sum_rows(hk, len(pairs), nh, p_arr).tolist()
-    outflow = fa.sum_rows(hk, len(pairs), nh, before - p_arr).tolist()
-    for key, k in pairs.items():
+    head_of, head_first = first_seen(table.team, table.group, table.start, table.end)
+    heads = table.where(head_first)
+    head_n = np.bincount(head_of, weights=table.n, minlength=len(head_first))
+    alike_of, alike_first = first_seen(heads.group, heads.start, heads.end)
+    pair_of, pair_first = first_seen(heads.team, heads.group)
+    alike = [
+        (groups[g], day(s), None if e == NONE else day(e))
+        for g, s, e in zip(*(c[alike_first].tolist() for c in (heads.group, heads.start, heads.end)),
+                           strict=True)
+    ]
+    presence = _presences(prof, alike, arrays)
+    p_arr = presence[alike_of] if len(head_first) else np.zeros((0, n_months))
+    before = np.concatenate([np.ones((len(head_first), 1)), p_arr[:, :-1]], axis=1)
+    caseload = fa.sum_rows(pair_of, len(pair_first), head_n, p_arr).tolist()
+    outflow = fa.sum_rows(pair_of, len(pair_first), head_n, before - p_arr).tolist()
+    for k, key in enumerate(_keys(heads, pair_first, caseworker=False)):
         result.caseload[key] = caseload[k]
         result.outflow[key] = outflow[k]
+
+
+def _keys(table: CaseloadTable, rows: np.ndarray, *, caseworker: bool) -> list[Key]:
+    """(team, caseworker or None, group) of the given rows of ``table``, -1 read as None."""
+    cws = table.caseworker[rows].tolist() if caseworker else [NONE] * len(rows)
+    return [
+        (None if t == NONE else t, None if c == NONE else c, table.groups[g])
+        for t, c, g in zip(table.team[rows].tolist(), cws, table.group[rows].tolist(), strict=True)
+    ]
 
 
 def _presences(prof: _Profiler, alike: list[tuple], arrays: fa.Curves) -> np.ndarray:

@@ -8,6 +8,7 @@ on or before it, ends before it, contacts held on or before it).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection
@@ -34,6 +35,7 @@ from citizens.obligations import ContactFacts, EnrolmentFacts, evaluate
 from jobcenter import cohort_summary
 from jobcenter import flows as fl
 from jobcenter import forecast as fc
+from jobcenter.caseload_table import CaseloadTable
 from jobcenter.gcpause import paused
 
 TIMING_SAMPLE = 3000
@@ -54,7 +56,7 @@ def _codes() -> dict[int, str]:
 
 
 @paused
-def caseload_and_flows(on: date) -> tuple[list[fc.Cohort], fl.Flows]:
+def caseload_and_flows(on: date) -> tuple[CaseloadTable, fl.Flows]:
     """The running caseload as cohorts (without contacts) and the flows on ``on``: read from the
     summary the refresh keeps for that day (``jobcenter.cohort_summary``), else from the enrolments
     in two GROUP BYs on ids: the running ones per team and everything the engine looks at
@@ -156,7 +158,7 @@ def held_contacts(citizen_ids, on: date) -> dict[int, list[tuple]]:
     return out
 
 
-def plain_cohorts(*, on: date, team_ids: list[int] | None = None) -> list[fc.Cohort]:
+def plain_cohorts(*, on: date, team_ids: list[int] | None = None) -> CaseloadTable:
     """Enrolments running on ``on`` as cohorts without their contacts: one GROUP BY."""
     codes = _codes()
     rows = (
@@ -168,29 +170,18 @@ def plain_cohorts(*, on: date, team_ids: list[int] | None = None) -> list[fc.Coh
         .annotate(n=Count("id"))
         .order_by()
     )
-    return [
+    return CaseloadTable.of(
         fc.Cohort(codes[g], s, n, e, x, w, team=t, caseworker=c, short_absence=a)
         for t, c, g, s, e, x, w, a, n in rows
-    ]
+    )
 
 
-def shares_from_cohorts(cohorts: list[fc.Cohort], on: date) -> tuple[dict, dict]:
+def shares_from_cohorts(cohorts: Iterable[fc.Cohort] | CaseloadTable, on: date) -> tuple[dict, dict]:
     """(team shares, exempt shares) per group from the running caseload: a team's share of the
     group's enrolments started in the last 24 months (else of the whole caseload), and the
     group's exempt share (policy 4 of the forecast)."""
-    since = fl.month_add(on.replace(day=1), -fl.WINDOW_MONTHS)
-    recent: dict[str, dict] = defaultdict(lambda: defaultdict(float))
-    every: dict[str, dict] = defaultdict(lambda: defaultdict(float))
-    for c in cohorts:
-        every[c.target_group][c.team] += c.n
-        if c.start >= since:
-            recent[c.target_group][c.team] += c.n
-    team_shares = {}
-    for group, per_team in every.items():
-        base = recent.get(group) or per_team
-        total = sum(base.values())
-        team_shares[group] = {t: n / total for t, n in base.items()}
-    return team_shares, fc.quota_weights(cohorts)
+    table = CaseloadTable.of(cohorts)
+    return table.team_shares(fl.month_add(on.replace(day=1), -fl.WINDOW_MONTHS)), table.exempt_shares()
 
 
 def recent_team_shares(on: date, groups: set[str]) -> dict[str, dict[int, float]]:

@@ -199,17 +199,20 @@ class CohortSample(models.Model):
     """The two contact samples of the forecast on ``as_of``, kept with the cohort summary by the
     refresh (``jobcenter.cohort_summary``): the held-talk sample (enrolments with their held
     contacts, policy 1a) and the timing of talks within their windows (policy 2), the latter for
-    the rule book of ``rules_version``; and the flows estimated from the summary."""
+    the rule book of ``rules_version``; the flows estimated from the summary; and the running
+    caseload as columns (``caseload_table.CaseloadTable.to_bytes`` in ``blob``)."""
 
     class Kind(models.TextChoices):
         HELD = "held"
         TIMING = "timing"
         FLOWS = "flows"  # inflow and exits estimated from the summary
+        CASELOAD = "caseload"  # the summary's running rows as columns, read in one piece
 
     kind = models.CharField(max_length=8, choices=Kind.choices, unique=True)
     as_of = models.DateField()
     rules_version = models.TextField(blank=True)
     data = models.JSONField()
+    blob = models.BinaryField(default=b"", editable=False)
 
     def __str__(self) -> str:
         return f"{self.kind} {self.as_of}"

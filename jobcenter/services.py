@@ -15,6 +15,7 @@ from jobcenter import cohort_summary
 from jobcenter import flows as fl
 from jobcenter import forecast as fc
 from jobcenter import forecast_inputs as fi
+from jobcenter.caseload_table import CaseloadTable
 from jobcenter.models import ForecastSnapshot, StaffMember, Team
 from jobcenter.selectors import caseload_by_group
 
@@ -109,7 +110,7 @@ def _inputs(on: date) -> dict:
     ``FORECAST_EXACT_LIMIT`` running enrolments also the sample for held shares (policy 1a)."""
     book = current_rulebook()
     plain, flows = fi.caseload_and_flows(on)
-    large = sum(c.n for c in plain) > getattr(settings, "FORECAST_EXACT_LIMIT", 50_000)
+    large = plain.total() > getattr(settings, "FORECAST_EXACT_LIMIT", 50_000)
     team_shares, exempt_share = fi.shares_from_cohorts(plain, on)
     missing = set(flows.inflow.per_calendar_month) - set(team_shares)
     if missing:
@@ -136,14 +137,14 @@ def _inputs(on: date) -> dict:
 HELD_SAMPLE = fi.HELD_SAMPLE
 
 
-def _cohorts(inputs: dict, on: date, team_ids) -> list[fc.Cohort]:
-    """Cohorts with their contacts (exact), or without them when the held shares are sampled."""
+def _cohorts(inputs: dict, on: date, team_ids) -> list[fc.Cohort] | CaseloadTable:
+    """Cohorts with their contacts (exact), or a table without them when the held shares are
+    sampled."""
     if inputs["sample"] is None:
         return fi.caseload_cohorts(on=on, team_ids=team_ids)
     if team_ids is None:
         return inputs["plain"]
-    keep = set(team_ids)
-    return [c for c in inputs["plain"] if c.team in keep]
+    return inputs["plain"].only_teams(team_ids)
 
 
 def _held(inputs: dict, book, code: str | None, on: date, horizon_end: date) -> dict | None:
