@@ -28,7 +28,7 @@ from jobcenter.caseload_table import NONE, CaseloadTable
 from jobcenter.models import CohortSample, CohortSummary, EngineRun
 
 TABLE = CohortSummary._meta.db_table
-FORMAT = 2  # of the kept samples and flows (``CohortSample.data``); others are not read
+FORMAT = 3  # of what the refresh keeps (samples, flows, caseload, engine results); others are not read
 
 REBUILD = [
     f"DELETE FROM {TABLE}",
@@ -352,20 +352,23 @@ def kept_engine(run_key: tuple) -> dict | None:
             tuple((rule, number, day(latest), status) for rule, number, latest, status in obs)
             for f, held, obs in data["rows"]
         }
-    # _Profiler.engine: (set, rule, number, quota %, earliest, latest as ordinals), kept as indexes
-    # into a table of the distinct ones with their days counted from the start (a few dozen)
+    # _Profiler.engine: facts as plain values, obligations (set, rule, number, quota %, earliest,
+    # latest in days from the start) kept as indexes into a table of the distinct ones (a few dozen)
     table = [tuple(ob) for ob in data["table"]]
+    values: dict[tuple, tuple] = {}
     out = {}
-    for f, held, idx in data["rows"]:
-        start = f[1]
-        out[(_facts(day, *f), tuple(contact(day(d), *rest) for d, *rest in held))] = tuple(
-            (s, r, n, q, e + start, lt + start) for s, r, n, q, e, lt in (table[i] for i in idx)
-        )
+    for *facts, held, idx in data["rows"]:
+        idx = tuple(idx)
+        obligations = values.get(idx)
+        if obligations is None:
+            obligations = values[idx] = tuple(table[i] for i in idx)
+        out[(tuple(facts), tuple(contact(day(d), *rest) for d, *rest in held) if held else ())] = obligations
     return out
 
 
 def _facts(day, group, start, end, exempt, wo, short, team) -> EnrolmentFacts:
     return EnrolmentFacts(group, day(start), day(end) if end is not None else None, exempt, wo, short, team)
+
 
 def _engine_rows(run_key: tuple, cache: dict) -> dict:
     def facts(f: EnrolmentFacts) -> list:
@@ -381,7 +384,5 @@ def _engine_rows(run_key: tuple, cache: dict) -> dict:
     table: dict[tuple, int] = {}
     rows = []
     for (f, h), obs in cache.items():
-        start = f.start.toordinal()
-        idx = [table.setdefault((s, r, n, q, e - start, lt - start), len(table)) for s, r, n, q, e, lt in obs]
-        rows.append([facts(f), held(h), idx])
+        rows.append([*f, held(h), [table.setdefault(ob, len(table)) for ob in obs]])
     return {"table": [list(ob) for ob in table], "rows": rows}

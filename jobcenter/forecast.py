@@ -352,6 +352,7 @@ class _Profiler:
         self.local_sets: tuple[str, ...] | None = ()
         self.minutes: dict[tuple[str, str], float] = {}
         self.cache: dict = {}
+        self.terms: dict = {}  # ``term`` per (group, months in, obligation)
         self.timing_used: dict[str, str] = {}
         # Day ordinal -> month index over the horizon (``profile`` works on ordinals).
         self.first_ord = self.first.toordinal()
@@ -430,46 +431,65 @@ class _Profiler:
         self.cache[key] = result
         return result
 
-    def obligation_rows(self, facts: EnrolmentFacts, contacts: tuple, i: int, rows: tuple) -> None:
+    def obligation_rows(self, facts: tuple, contacts: tuple, i: int, rows: tuple) -> None:
         """``profile``'s obligations of one enrolment alive on ``on``, appended to ``rows`` as
         (input ``i``, first day left of the window, its length, weight per point, minutes, points)
-        for ``forecast_arrays.profiles``."""
-        on = self.on
-        held = tuple(c for c in contacts if c.date <= on)
-        on_ord, group = self.on_ord, facts.target_group
-        exempt_share = self.exempt_share.get(group, 0.0)
-        months_in = (on - facts.start).days * 12 // 365  # held_key's last part
+        for ``forecast_arrays.profiles``. ``facts``: (group, start, end or -1, exempt, work
+        obligation, short absence, team or -1), dates as day ordinals."""
+        on, on_ord = self.on, self.on_ord
+        held = tuple(c for c in contacts if c.date <= on) if contacts else ()
+        group, start = facts[0], facts[1]
+        months_in = (on_ord - start) * 12 // 365  # held_key's last part
+        terms = self.terms
         r_input, r_lo, r_span, r_share, r_minutes, r_points = rows
-        for set_code, rule, number, quota_pct, earliest, latest in self.engine(facts, held):
+        for ob in self.engine(facts, held):
+            latest = start + ob[5]
             if latest < on_ord:
                 continue
-            weight = _quota_weight(quota_pct, exempt_share)
-            if self.held_shares is not None:
-                weight *= 1 - self.held_shares.get((group, rule, number, months_in), 0.0)
-            lo = max(earliest, on_ord)
-            positions = self.timing.get(rule)
-            self.timing_used.setdefault(rule, "observed" if positions else "even")
-            points = positions or EVEN
+            # weight per point, minutes and points depend on the group, months in and the rule
+            key = (group, months_in, ob[:4])
+            term = terms.get(key)
+            if term is None:
+                term = terms[key] = self.term(group, months_in, *ob[:4])
+            lo = start + ob[4]
+            if lo < on_ord:
+                lo = on_ord
             r_input.append(i)
             r_lo.append(lo)
             r_span.append(latest - lo)
-            r_share.append(weight / len(points))
-            r_minutes.append(self.rule_minutes(set_code, rule))
-            r_points.append(points)
+            r_share.append(term[0])
+            r_minutes.append(term[1])
+            r_points.append(term[2])
 
-    def engine(self, facts: EnrolmentFacts, held: tuple) -> tuple:
+    def term(self, group: str, months_in: int, set_code: str, rule: str, number: int, quota_pct: int,
+             ) -> tuple:
+        """(weight per point, minutes, points) of one obligation (policies 1a, 2, 4 and 6)."""
+        weight = _quota_weight(quota_pct, self.exempt_share.get(group, 0.0))
+        if self.held_shares is not None:
+            weight *= 1 - self.held_shares.get((group, rule, number, months_in), 0.0)
+        positions = self.timing.get(rule)
+        self.timing_used.setdefault(rule, "observed" if positions else "even")
+        points = positions or EVEN
+        return weight / len(points), self.rule_minutes(set_code, rule), points
+
+    def engine(self, facts: tuple, held: tuple) -> tuple:
         """The engine's active obligations of one input on the horizon's last day, as (set, rule,
-        number, quota %, earliest and latest as ordinals): kept across forecasts for the same
-        rule book, rule set and horizon (``ENGINE_CACHE``), which is all they depend on."""
+        number, quota %, earliest and latest in days from the start): kept across forecasts for
+        the same rule book, rule set and horizon (``ENGINE_CACHE``), which is all they depend on.
+        ``facts`` as ``obligation_rows`` takes them (plain values: quick to hash and to keep)."""
         book = self.book
         cache = _engine_cache(book, (self.rule_set, self.local_sets, self.last_day))
         key = (facts, held)
         hit = cache.get(key)
         if hit is None:
+            group, start, end, exempt, wo, short, team = facts
+            day = date.fromordinal
+            enrolment = EnrolmentFacts(group, day(start), None if end == NONE else day(end), exempt, wo,
+                                       short, None if team == NONE else team)
             hit = cache[key] = tuple(
-                (ob.rule_set, ob.rule, ob.number, ob.quota_pct, ob.earliest.toordinal(),
-                 ob.latest.toordinal())
-                for ob in evaluate(book, facts, list(held), self.last_day, rule_set=self.rule_set,
+                (ob.rule_set, ob.rule, ob.number, ob.quota_pct, ob.earliest.toordinal() - start,
+                 ob.latest.toordinal() - start)
+                for ob in evaluate(book, enrolment, list(held), self.last_day, rule_set=self.rule_set,
                                    local_sets=self.local_sets, project=True, explain=False)
                 if ob.status in ACTIVE_STATUSES
             )
@@ -658,9 +678,7 @@ def _current_caseload(prof: _Profiler, table: CaseloadTable, by_team: bool, resu
                table.short_absence, team, table.contacts)
     firsts = (c[input_first].tolist() for c in columns)
     for i, (g, s, e, x, w, a, t, k) in enumerate(zip(*firsts, strict=True)):
-        facts = EnrolmentFacts(groups[g], day(s), None if e == NONE else day(e), x, w, a,
-                               None if t == NONE else t)
-        prof.obligation_rows(facts, sets[k], i, rows)
+        prof.obligation_rows((groups[g], s, e, x, w, a, t), sets[k], i, rows)
         curves.append(None if survival is None else survival.get(groups[g], NO_EXITS))
     arrays = fa.Curves()
     contacts, hours = fa.profiles(
