@@ -154,14 +154,17 @@ def main() -> None:
         total_times.append(t)
     t_sql, t_total = statistics.median(sql_times), statistics.median(total_times)
     ratios = sorted(t / s for t, s in zip(total_times, sql_times, strict=True))
-    kept = (cohort_summary.read, cohort_summary.held_sample, cohort_summary.timing)
+    names = ("read", "held_sample", "timing", "kept_shares")
+    kept = {name: getattr(cohort_summary, name) for name in names}
     # the same forecast grouping every enrolment and reading both samples itself
     cohort_summary.read = lambda on, codes: None
     cohort_summary.held_sample = cohort_summary.timing = lambda on: None
+    cohort_summary.kept_shares = lambda code, on, end: None
     try:
         t_direct, direct = timed(whole, args.repeat)
     finally:
-        cohort_summary.read, cohort_summary.held_sample, cohort_summary.timing = kept
+        for name, fn in kept.items():
+            setattr(cohort_summary, name, fn)
     same = all(
         abs(a - b) <= 1e-6 * max(1.0, abs(a))
         for xs, ys in zip(direct.totals(), result.totals(), strict=True)

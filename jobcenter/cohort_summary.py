@@ -302,24 +302,28 @@ def keep_engine(on: date) -> int:
         # the engine's results do not depend on the cost assumptions (they may not be set yet)
         assumptions = fc.Assumptions(minutes=_AnyMinutes())
         first = services.first_month_of(on)
+        shares = {}
         for months in services.HORIZONS:
             horizon_end = fl.month_add(first, months) - timedelta(days=1)
             for code in services.default_codes():
+                held = None
+                if inputs["large"]:
+                    held = fc.held_shares(services.held_sample(inputs), book, code, on, horizon_end)
+                    shares[_shares_key(code, on, horizon_end)] = held
                 fc.forecast(
                     book, code, cohorts, on, months, assumptions, flows=inputs["flows"],
                     timing=inputs["timing"], team_shares=inputs["team_shares"],
-                    exempt_share=inputs["exempt_share"], first_month=first,
-                    held_shares=services._held(inputs, book, code, on, horizon_end),
+                    exempt_share=inputs["exempt_share"], first_month=first, held_shares=held,
                 )
     finally:
         fc.ENGINE_LOADER = loader
     version = rules_version()
     EngineRun.objects.all().delete()
     runs = fc.ENGINE_CACHE.get("runs", {})
+    kept = [(repr(key), _engine_rows(key, cache)) for key, cache in runs.items()]
+    kept += [(key, {"rows": [[*cell, v] for cell, v in held.items()]}) for key, held in shares.items()]
     EngineRun.objects.bulk_create(
-        EngineRun(rules_version=version, run=repr(key),
-                  data={"format": FORMAT, **_engine_rows(key, cache)})
-        for key, cache in runs.items()
+        EngineRun(rules_version=version, run=run, data={"format": FORMAT, **data}) for run, data in kept
     )
     return sum(len(cache) for cache in runs.values())
 
@@ -332,6 +336,24 @@ class _AnyMinutes(dict):
 
     def __missing__(self, key) -> float:
         return 45.0
+
+
+def _shares_key(code: str | None, on: date, horizon_end: date) -> str:
+    return repr(("shares", code, on.isoformat(), horizon_end.isoformat()))
+
+
+def kept_shares(code: str | None, on: date, horizon_end: date) -> dict | None:
+    """The held shares (``forecast.held_shares``) ``keep_engine`` stored for this rule set, day and
+    horizon under the rule book in force, or None: a fresh worker then needs neither the sample
+    nor its engine runs."""
+    data = (
+        EngineRun.objects.filter(rules_version=rules_version(), run=_shares_key(code, on, horizon_end))
+        .values_list("data", flat=True)
+        .first()
+    )
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    return {(group, rule, number, months): share for group, rule, number, months, share in data["rows"]}
 
 
 def kept_engine(run_key: tuple) -> dict | None:

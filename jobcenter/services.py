@@ -115,23 +115,30 @@ def _inputs(on: date) -> dict:
     missing = set(flows.inflow.per_calendar_month) - set(team_shares)
     if missing:
         team_shares.update(fi.recent_team_shares(on, missing))
-    # Both samples as the refresh kept them with the summary of ``on``, else read now.
+    # The timing as the refresh kept it with the summary of ``on``, else read now; the held-talk
+    # sample only when a held share is not kept (``_held``).
     timing = cohort_summary.timing(on)
     if timing is None:
         timing = fi.timing_on(book, on)
-    sample = None
-    if large:
-        sample = cohort_summary.held_sample(on)
-        if sample is None:
-            sample = fi.held_sample(on, HELD_SAMPLE)
     return {
+        "on": on,
+        "large": large,
         "flows": flows,
         "timing": timing,
         "team_shares": team_shares,
         "exempt_share": exempt_share,
-        "sample": sample,
         "plain": plain if large else None,
     }
+
+
+def held_sample(inputs: dict) -> list:
+    """The held-talk sample of ``inputs``' day (policy 1a): as the refresh kept it, else read now;
+    read once per ``inputs``."""
+    if "sample" not in inputs:
+        on = inputs["on"]
+        sample = cohort_summary.held_sample(on)
+        inputs["sample"] = sample if sample is not None else fi.held_sample(on, HELD_SAMPLE)
+    return inputs["sample"]
 
 
 HELD_SAMPLE = fi.HELD_SAMPLE
@@ -140,7 +147,7 @@ HELD_SAMPLE = fi.HELD_SAMPLE
 def _cohorts(inputs: dict, on: date, team_ids) -> list[fc.Cohort] | CaseloadTable:
     """Cohorts with their contacts (exact), or a table without them when the held shares are
     sampled."""
-    if inputs["sample"] is None:
+    if not inputs["large"]:
         return fi.caseload_cohorts(on=on, team_ids=team_ids)
     if team_ids is None:
         return inputs["plain"]
@@ -148,9 +155,14 @@ def _cohorts(inputs: dict, on: date, team_ids) -> list[fc.Cohort] | CaseloadTabl
 
 
 def _held(inputs: dict, book, code: str | None, on: date, horizon_end: date) -> dict | None:
-    if inputs["sample"] is None:
+    """Policy 1a's held shares for a large caseload (None: exact): as the refresh kept them for
+    this rule set, day and horizon, else from the sample."""
+    if not inputs["large"]:
         return None
-    return fc.held_shares(inputs["sample"], book, code, on, horizon_end)
+    kept = cohort_summary.kept_shares(code, on, horizon_end)
+    if kept is not None:
+        return kept
+    return fc.held_shares(held_sample(inputs), book, code, on, horizon_end)
 
 
 def compute_part(snapshot: ForecastSnapshot, team_ids: list[int] | None, inputs: dict | None = None) -> dict:

@@ -105,7 +105,7 @@ def test_the_refresh_keeps_both_contact_samples_as_the_forecast_reads_them(setti
     # the forecast's inputs read them (sample above FORECAST_EXACT_LIMIT); same as read directly
     settings.FORECAST_EXACT_LIMIT = 10
     inputs = services._inputs(ON)
-    assert inputs["sample"] == direct_held and inputs["timing"] == direct_timing
+    assert services.held_sample(inputs) == direct_held and inputs["timing"] == direct_timing
 
     # a rule changes: the kept timing was for the old rules, so it is not used
     ContactRule.objects.order_by("pk").first().save()  # a history row: a new rules version
@@ -120,7 +120,7 @@ def test_the_engine_results_the_refresh_keeps_give_the_same_forecast_as_computin
     assert EngineRun.objects.exists()
     book = current_rulebook()
     inputs = services._inputs(ON)
-    assert inputs["sample"] is not None
+    assert inputs["large"]
     cohorts = services._cohorts(inputs, ON, None)
     first = services.first_month_of(ON)
     assumptions = fc.Assumptions.from_dict(assumptions_on(ON))
@@ -158,6 +158,10 @@ def test_the_engine_results_the_refresh_keeps_give_the_same_forecast_as_computin
             assert computed_calls - len(calls) == sum(len(c) for c in computed_runs.values()) > 0
             for key, cache in computed_runs.items():
                 assert cohort_summary.kept_engine(key) == cache
+            # the held shares are kept too: a fresh worker reads neither the sample nor its runs
+            end = fc.add_months(first, months) - timedelta(days=1)
+            kept = cohort_summary.kept_shares(code, ON, end)
+            assert kept and kept == fc.held_shares(services.held_sample(inputs), book, code, ON, end)
     # kept for another rule book: not read
     monkeypatch.setattr(cohort_summary, "rules_version", lambda: "another")
     assert cohort_summary.kept_engine(next(iter(computed_runs))) is None
