@@ -16,6 +16,7 @@ registered since then count from the next night.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -118,7 +119,7 @@ def keep_samples(on: date) -> None:
         (CohortSample.Kind.HELD, held, "", b""),
         (CohortSample.Kind.TIMING, timing, version, b""),
         (CohortSample.Kind.FLOWS, flows, "", b""),
-        (CohortSample.Kind.CASELOAD, {"format": FORMAT}, "", caseload),
+        (CohortSample.Kind.CASELOAD, {"format": FORMAT, "token": uuid.uuid4().hex}, "", caseload),
     )
     for kind, data, rules, blob in kept:
         CohortSample.objects.update_or_create(
@@ -194,18 +195,23 @@ def _table(rows: list[tuple], codes: dict[int, str]) -> CaseloadTable:
 
 def kept_caseload(on: date, codes: dict[int, str]) -> CaseloadTable | None:
     """The running caseload the refresh kept for ``on`` (exactly ``_table`` of the summary's
-    rows), or None."""
-    row = (
-        CohortSample.objects.filter(kind=CohortSample.Kind.CASELOAD, as_of=on)
-        .values_list("data", "blob")
-        .first()
-    )
-    if row is None or not isinstance(row[0], dict) or row[0].get("format") != FORMAT or not row[1]:
+    rows), or None. A worker keeps the last one read until the refresh keeps another (its token)."""
+    kept = CohortSample.objects.filter(kind=CohortSample.Kind.CASELOAD, as_of=on)
+    data = kept.values_list("data", flat=True).first()
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not data.get("token"):
         return None
-    table = CaseloadTable.from_bytes(bytes(row[1]))
+    if _LAST_TABLE.get("token") != data["token"]:
+        blob = kept.values_list("blob", flat=True).first()
+        if not blob:
+            return None
+        _LAST_TABLE.update(token=data["token"], table=CaseloadTable.from_bytes(bytes(blob)))
+    table = _LAST_TABLE["table"]
     if not set(table.groups) <= set(codes.values()):
         return None  # a target group was renamed since
     return table
+
+
+_LAST_TABLE: dict = {}
 
 
 def _running_rows() -> list[tuple]:

@@ -165,3 +165,18 @@ def test_the_engine_results_the_refresh_keeps_give_the_same_forecast_as_computin
     # kept for another rule book: not read
     monkeypatch.setattr(cohort_summary, "rules_version", lambda: "another")
     assert cohort_summary.kept_engine(next(iter(computed_runs))) is None
+
+
+@pytest.mark.django_db
+def test_a_worker_reads_the_caseload_again_when_the_refresh_keeps_another():
+    call_command("seed_demo", citizens=200, seed=7, on=ON, verbosity=0)
+    refresh_changed(on=ON)
+    codes = fi._codes()
+    before = cohort_summary.kept_caseload(ON, codes)
+    assert before is not None and cohort_summary.kept_caseload(ON, codes) is before  # kept in the worker
+    # a citizen leaves; the next refresh keeps another caseload, which the worker then reads
+    Enrolment.objects.filter(end__isnull=True).order_by("pk").first().delete()
+    refresh_changed(on=ON)
+    after = cohort_summary.kept_caseload(ON, codes)
+    assert after is not before and after.total() == before.total() - 1
+    assert list(after) == list(cohort_summary._table(cohort_summary._running_rows(), codes))
