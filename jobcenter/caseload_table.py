@@ -197,8 +197,17 @@ def first_seen(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             span = len(values)
         key = key * width + rank
         span *= width
-    _values, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
+    if not size:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    # np.unique would sort stably (timsort); an unstable sort and the least row per group give
+    # the same groups and first rows in about half the time
+    rows = np.argsort(key)
+    ordered = key[rows]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    first = np.minimum.reduceat(rows, starts)
+    group = np.empty(size, dtype=np.int64)
+    group[rows] = np.cumsum(np.concatenate(([False], ordered[1:] != ordered[:-1])))
+    order = np.argsort(first)  # first rows are distinct: no ties
     number = np.empty(len(order), dtype=np.int64)
     number[order] = np.arange(len(order))
-    return number[inverse], first[order]
+    return number[group], first[order]

@@ -20,6 +20,7 @@ import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 
+import numpy as np
 from django.db import connection, transaction
 
 from citizens.obligations import ContactFacts, EnrolmentFacts
@@ -267,9 +268,15 @@ def _flows_json(flows: fl.Flows) -> dict:
 
 
 def _survival(times, values, last, tail, exits, observations, dense) -> fl.Survival:
-    steps = fl.Survival(tuple(times), tuple(values), last, 0.0, exits, observations)
-    table = tuple(steps(d) for d in range(last + 1)) if dense else ()
-    return fl.Survival(steps.times, steps.values, last, tail, exits, observations, table)
+    """The curve as ``kaplan_meier`` built it; its dense table is the step function read at every
+    whole day up to ``last`` (values picked, not computed: the same floats)."""
+    table: tuple[float, ...] = ()
+    if dense:
+        i = np.searchsorted(np.asarray(times, dtype=np.int64), np.arange(last + 1), side="right")
+        steps = np.asarray([1.0, *values])[i]  # S = 1 before the first event
+        steps[0] = 1.0
+        table = tuple(steps.tolist())
+    return fl.Survival(tuple(times), tuple(values), last, tail, exits, observations, table)
 
 
 def kept_flows(on: date, codes: dict[int, str]) -> fl.Flows | None:
@@ -380,17 +387,20 @@ def kept_engine(run_key: tuple) -> dict | None:
             tuple((rule, number, day(latest), status) for rule, number, latest, status in obs)
             for f, held, obs in data["rows"]
         }
-    # _Profiler.engine: facts as plain values, obligations (set, rule, number, quota %, earliest,
-    # latest in days from the start) kept as indexes into a table of the distinct ones (a few dozen)
+    # _Profiler.engine: facts as plain values in columns, each input's obligations (set, rule,
+    # number, quota %, earliest, latest in days from the start) as indexes into a table of the
+    # distinct ones (a few dozen), all inputs' indexes in one list cut at ``offsets``
     table = [tuple(ob) for ob in data["table"]]
+    flat, offsets, held = data["flat"], data["offsets"], data["held"]
     values: dict[tuple, tuple] = {}
     out = {}
-    for *facts, held, idx in data["rows"]:
-        idx = tuple(idx)
+    for n, facts in enumerate(zip(*data["facts"], strict=True)):
+        idx = tuple(flat[offsets[n]:offsets[n + 1]])
         obligations = values.get(idx)
         if obligations is None:
             obligations = values[idx] = tuple(table[i] for i in idx)
-        out[(tuple(facts), tuple(contact(day(d), *rest) for d, *rest in held) if held else ())] = obligations
+        contacts = held.get(str(n))
+        out[(facts, tuple(contact(day(d), *rest) for d, *rest in contacts) if contacts else ())] = obligations
     return out
 
 
@@ -410,7 +420,12 @@ def _engine_rows(run_key: tuple, cache: dict) -> dict:
         return {"rows": [[facts(f), held(h), [[r, n, latest.toordinal(), st] for r, n, latest, st in obs]]
                          for (f, h), obs in cache.items()]}
     table: dict[tuple, int] = {}
-    rows = []
-    for (f, h), obs in cache.items():
-        rows.append([*f, held(h), [table.setdefault(ob, len(table)) for ob in obs]])
-    return {"table": [list(ob) for ob in table], "rows": rows}
+    facts, flat, offsets, with_contacts = [], [], [0], {}
+    for n, ((f, h), obs) in enumerate(cache.items()):
+        facts.append(f)
+        flat.extend(table.setdefault(ob, len(table)) for ob in obs)
+        offsets.append(len(flat))
+        if h:
+            with_contacts[str(n)] = held(h)
+    return {"table": [list(ob) for ob in table], "facts": [list(c) for c in zip(*facts, strict=True)],
+            "flat": flat, "offsets": offsets, "held": with_contacts}

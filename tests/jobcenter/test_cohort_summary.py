@@ -180,3 +180,14 @@ def test_a_worker_reads_the_caseload_again_when_the_refresh_keeps_another():
     after = cohort_summary.kept_caseload(ON, codes)
     assert after is not before and after.total() == before.total() - 1
     assert list(after) == list(cohort_summary._table(cohort_summary._running_rows(), codes))
+
+
+@pytest.mark.django_db
+def test_kept_engine_results_with_held_contacts_read_back_exactly():
+    # a small caseload: exact held talks, so the engine's inputs carry their contacts
+    call_command("seed_demo", citizens=150, seed=8, on=ON, verbosity=0, no_refresh=True)
+    cohort_summary.rebuild(ON)  # runs keep_engine: fc.ENGINE_CACHE holds what it computed
+    runs = dict(fc.ENGINE_CACHE["runs"])
+    assert any(held for cache in runs.values() for (_facts, held) in cache)
+    for key, cache in runs.items():
+        assert cohort_summary.kept_engine(key) == cache
