@@ -431,35 +431,54 @@ class _Profiler:
         self.cache[key] = result
         return result
 
-    def obligation_rows(self, facts: tuple, contacts: tuple, i: int, rows: tuple) -> None:
-        """``profile``'s obligations of one enrolment alive on ``on``, appended to ``rows`` as
-        (input ``i``, first day left of the window, its length, weight per point, minutes, points)
-        for ``forecast_arrays.profiles``. ``facts``: (group, start, end or -1, exempt, work
-        obligation, short absence, team or -1), dates as day ordinals."""
+    def obligation_arrays(self, facts: list[tuple], contacts: list[tuple]) -> tuple:
+        """``profile``'s obligations of the enrolments alive on ``on`` with the inputs ``facts``
+        (as ``engine`` takes them) and ``contacts``, in the inputs' order, as arrays for
+        ``forecast_arrays.profiles``: (input, first day left of the window, its length, weight per
+        point, minutes, points as a NaN-padded matrix)."""
         on, on_ord = self.on, self.on_ord
-        held = tuple(c for c in contacts if c.date <= on) if contacts else ()
-        group, start = facts[0], facts[1]
-        months_in = (on_ord - start) * 12 // 365  # held_key's last part
-        terms = self.terms
-        r_input, r_lo, r_span, r_share, r_minutes, r_points = rows
-        for ob in self.engine(facts, held):
-            latest = start + ob[5]
-            if latest < on_ord:
-                continue
-            # weight per point, minutes and points depend on the group, months in and the rule
-            key = (group, months_in, ob[:4])
-            term = terms.get(key)
+        distinct: dict[tuple, int] = {}  # an obligation (days from the start) -> its number
+        seen: dict[int, tuple] = {}  # id of an engine result -> (the result, its numbers)
+        flat: list[int] = []
+        lengths = []
+        for f, c in zip(facts, contacts, strict=True):
+            obligations = self.engine(f, tuple(x for x in c if x.date <= on) if c else ())
+            hit = seen.get(id(obligations))
+            if hit is None:  # the result is held in ``hit``, so its id is not reused meanwhile
+                numbers = [distinct.setdefault(ob, len(distinct)) for ob in obligations]
+                hit = seen[id(obligations)] = (obligations, numbers)
+            flat.extend(hit[1])
+            lengths.append(len(hit[1]))
+        table = list(distinct)
+        number = np.asarray(flat, dtype=np.int64)
+        row_input = np.repeat(np.arange(len(facts), dtype=np.int64), lengths)
+        starts = np.asarray([f[1] for f in facts], dtype=np.int64)
+        start = starts[row_input]
+        latest = start + np.asarray([ob[5] for ob in table], dtype=np.int64)[number]
+        earliest = start + np.asarray([ob[4] for ob in table], dtype=np.int64)[number]
+        keep = latest >= on_ord
+        row_input, number, latest, earliest = row_input[keep], number[keep], latest[keep], earliest[keep]
+        lo = np.maximum(earliest, on_ord)
+        # weight per point, minutes and points: per (group, months in, rule), policies 1a, 2, 4, 6
+        codes: dict[str, int] = {}
+        group = np.asarray([codes.setdefault(f[0], len(codes)) for f in facts], dtype=np.int64)[row_input]
+        months_in = ((on_ord - starts) * 12 // 365)[row_input]  # held_key's last part
+        term_of, term_first = first_seen(group, months_in, number)
+        names = list(codes)
+        terms = []
+        for g, m, n in zip(*(a[term_first].tolist() for a in (group, months_in, number)), strict=True):
+            key = (names[g], m, table[n][:4])
+            term = self.terms.get(key)
             if term is None:
-                term = terms[key] = self.term(group, months_in, *ob[:4])
-            lo = start + ob[4]
-            if lo < on_ord:
-                lo = on_ord
-            r_input.append(i)
-            r_lo.append(lo)
-            r_span.append(latest - lo)
-            r_share.append(term[0])
-            r_minutes.append(term[1])
-            r_points.append(term[2])
+                term = self.terms[key] = self.term(names[g], m, *table[n][:4])
+            terms.append(term)
+        width = max((len(t[2]) for t in terms), default=1)
+        points = np.full((len(terms), width), np.nan)
+        for j, t in enumerate(terms):
+            points[j, : len(t[2])] = t[2]
+        share = np.asarray([t[0] for t in terms], dtype=np.float64)
+        minutes = np.asarray([t[1] for t in terms], dtype=np.float64)
+        return row_input, lo, latest - lo, share[term_of], minutes[term_of], points[term_of]
 
     def term(self, group: str, months_in: int, set_code: str, rule: str, number: int, quota_pct: int,
              ) -> tuple:
@@ -476,7 +495,7 @@ class _Profiler:
         """The engine's active obligations of one input on the horizon's last day, as (set, rule,
         number, quota %, earliest and latest in days from the start): kept across forecasts for
         the same rule book, rule set and horizon (``ENGINE_CACHE``), which is all they depend on.
-        ``facts`` as ``obligation_rows`` takes them (plain values: quick to hash and to keep)."""
+        ``facts`` as ``obligation_arrays`` takes them (plain values: quick to hash and to keep)."""
         book = self.book
         cache = _engine_cache(book, (self.rule_set, self.local_sets, self.last_day))
         key = (facts, held)
@@ -669,17 +688,16 @@ def _current_caseload(prof: _Profiler, table: CaseloadTable, by_team: bool, resu
     input_of, input_first = first_seen(table.group, table.start, table.end, table.exempt,
                                        table.work_obligation, table.short_absence, team, table.contacts)
     key_of, key_first = first_seen(table.team, table.caseworker, table.group)
-    rows: tuple[list, list, list, list, list, list] = ([], [], [], [], [], [])
     starts = table.start[input_first]
     ends = table.end[input_first]
     survival = prof.flows.survival if prof.flows is not None else None
-    curves = []
     columns = (table.group, table.start, table.end, table.exempt, table.work_obligation,
-               table.short_absence, team, table.contacts)
-    firsts = (c[input_first].tolist() for c in columns)
-    for i, (g, s, e, x, w, a, t, k) in enumerate(zip(*firsts, strict=True)):
-        prof.obligation_rows((groups[g], s, e, x, w, a, t), sets[k], i, rows)
-        curves.append(None if survival is None else survival.get(groups[g], NO_EXITS))
+               table.short_absence, team)
+    facts = list(zip(*(c[input_first].tolist() for c in columns), strict=True))
+    facts = [(groups[f[0]], *f[1:]) for f in facts]
+    held = [sets[k] for k in table.contacts[input_first].tolist()]
+    curves = [None if survival is None else survival.get(f[0], NO_EXITS) for f in facts]
+    rows = prof.obligation_arrays(facts, held)
     arrays = fa.Curves()
     contacts, hours = fa.profiles(
         n_inputs=len(input_first), n_months=n_months, row_input=rows[0], row_lo=rows[1],

@@ -64,12 +64,12 @@ def profiles(
     *,
     n_inputs: int,
     n_months: int,
-    row_input: list[int],
-    row_lo: list[int],
-    row_span: list[int],
-    row_share: list[float],
-    row_minutes: list[float],
-    row_points: list[tuple[float, ...]],
+    row_input: np.ndarray,
+    row_lo: np.ndarray,
+    row_span: np.ndarray,
+    row_share: np.ndarray,
+    row_minutes: np.ndarray,
+    row_points: np.ndarray,
     input_start: np.ndarray,
     input_end: np.ndarray,
     input_curve: list[Survival | None],
@@ -80,15 +80,13 @@ def profiles(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(contacts, hours) per input and month (arrays ``n_inputs x n_months``) from one row per
     counted obligation: its input, the first day of what is left of its window (ordinal), the
-    window's length in days, the weight per point, the minutes and the points (policy 2).
+    window's length in days, the weight per point, the minutes and the points (policy 2; one row
+    of the matrix ``row_points`` per obligation, padded with NaN).
     ``input_end`` is -1 where the end is not known; ``input_curve`` None means no flows."""
     size = n_inputs * n_months
-    if not row_input:
+    if not len(row_input):
         return np.zeros((n_inputs, n_months)), np.zeros((n_inputs, n_months))
-    width = max(len(p) for p in row_points)
-    pts = np.full((len(row_points), width), np.nan)
-    for r, p in enumerate(row_points):
-        pts[r, : len(p)] = p
+    pts = row_points
     lo = np.asarray(row_lo, dtype=np.int64)[:, None]
     span = np.asarray(row_span, dtype=np.int64)[:, None]
     present = ~np.isnan(pts)
