@@ -132,21 +132,26 @@ class CaseloadTable:
         """Each team's share of a group's cohorts that started on or after ``since`` (else of all
         the group's cohorts), teams in the order first seen."""
         recent = self.start >= since.toordinal()
+        with_recent = np.bincount(self.group[recent], minlength=len(self.groups)) > 0
+        use = recent | ~with_recent[self.group]
+        group, team = self.group[use], self.team[use]
+        pair_of, pair_first = first_seen(group, team)
+        counts = np.bincount(pair_of, weights=self.n[use], minlength=len(pair_first)).tolist()
+        per_group: dict[int, dict[int | None, float]] = {g: {} for g in self._groups_seen()}
+        for g, t, c in zip(group[pair_first].tolist(), team[pair_first].tolist(), counts, strict=True):
+            per_group[g][None if t == NONE else t] = c
         out = {}
-        for g in self._groups_seen():
-            in_group = self.group == g
-            base = in_group & recent if (in_group & recent).any() else in_group
-            rank, first = first_seen(self.team[base])
-            counts = np.bincount(rank, weights=self.n[base], minlength=len(first))
-            total = float(counts.sum())
-            teams = self.team[base][first].tolist()
-            out[self.groups[g]] = {None if t == NONE else t: float(c) / total
-                                   for t, c in zip(teams, counts.tolist(), strict=True)}
+        for g, per_team in per_group.items():
+            total = sum(per_team.values())
+            out[self.groups[g]] = {t: c / total for t, c in per_team.items()}
         return out
 
     def _groups_seen(self) -> list[int]:
-        _rank, first = first_seen(self.group)
-        return self.group[first].tolist()
+        seen = self.__dict__.get("_seen")
+        if seen is None:  # kept on the table (frozen: written past __setattr__)
+            _rank, first = first_seen(self.group)
+            seen = self.__dict__["_seen"] = self.group[first].tolist()
+        return seen
 
     # --- storage ----------------------------------------------------------------------------
 

@@ -441,8 +441,12 @@ class _Profiler:
         seen: dict[int, tuple] = {}  # id of an engine result -> (the result, its numbers)
         flat: list[int] = []
         lengths = []
+        cache = _engine_cache(self.book, (self.rule_set, self.local_sets, self.last_day))
         for f, c in zip(facts, contacts, strict=True):
-            obligations = self.engine(f, tuple(x for x in c if x.date <= on) if c else ())
+            held = tuple(x for x in c if x.date <= on) if c else ()
+            obligations = cache.get((f, held))
+            if obligations is None:
+                obligations = self.engine(f, held)
             hit = seen.get(id(obligations))
             if hit is None:  # the result is held in ``hit``, so its id is not reused meanwhile
                 numbers = [distinct.setdefault(ob, len(distinct)) for ob in obligations]

@@ -130,6 +130,7 @@ def sum_rows(keys: np.ndarray, n_keys: int, weights: np.ndarray, rows: np.ndarra
     """``out[k] = sum of weights[j] * rows[j]`` over the j with ``keys[j] == k``, in j order."""
     n_months = rows.shape[1]
     out = np.empty((n_keys, n_months))
+    terms = np.ascontiguousarray((weights[:, None] * rows).T)  # a month's terms side by side
     for m in range(n_months):
-        out[:, m] = np.bincount(keys, weights=weights * rows[:, m], minlength=n_keys)
+        out[:, m] = np.bincount(keys, weights=terms[m], minlength=n_keys)
     return out
