@@ -64,6 +64,9 @@ def test_a_table_iterates_as_its_cohorts_and_survives_storage():
     assert list(table) == cohorts
     assert list(CaseloadTable.from_bytes(table.to_bytes())) == cohorts
     assert list(CaseloadTable.of([])) == []
+    # stored in the fewest bits that hold each column exactly: a fractional weight stays a float
+    fractional = [Cohort("jobparat", ON, 0.5, team=40_000, caseworker=3_000_000_000)]
+    assert list(CaseloadTable.from_bytes(CaseloadTable.of(fractional).to_bytes())) == fractional
 
 
 def test_shares_equal_the_loops():
