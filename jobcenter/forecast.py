@@ -712,8 +712,8 @@ def _current_caseload(prof: _Profiler, table: CaseloadTable, by_team: bool, resu
     # Sum per (team, caseworker, group) in the order of the inputs, then of their cohorts.
     idx = np.argsort(input_of, kind="stable")
     k_arr, i_arr, n_arr = key_of[idx], input_of[idx], table.n[idx]
-    sum_c = fa.sum_rows(k_arr, len(key_first), n_arr, contacts[i_arr]).tolist()
-    sum_h = fa.sum_rows(k_arr, len(key_first), n_arr, hours[i_arr]).tolist()
+    sum_c = fa.sum_rows(k_arr, len(key_first), n_arr, contacts, i_arr).tolist()
+    sum_h = fa.sum_rows(k_arr, len(key_first), n_arr, hours, i_arr).tolist()
     for k, key in enumerate(_keys(table, key_first, caseworker=True)):
         result.contacts[key] = sum_c[k]
         result.hours[key] = sum_h[k]
@@ -729,10 +729,9 @@ def _current_caseload(prof: _Profiler, table: CaseloadTable, by_team: bool, resu
                            strict=True)
     ]
     presence = _presences(prof, alike, arrays)
-    p_arr = presence[alike_of] if len(head_first) else np.zeros((0, n_months))
-    before = np.concatenate([np.ones((len(head_first), 1)), p_arr[:, :-1]], axis=1)
-    caseload = fa.sum_rows(pair_of, len(pair_first), head_n, p_arr).tolist()
-    outflow = fa.sum_rows(pair_of, len(pair_first), head_n, before - p_arr).tolist()
+    before = np.concatenate([np.ones((len(alike), 1)), presence[:, :-1]], axis=1)
+    caseload = fa.sum_rows(pair_of, len(pair_first), head_n, presence, alike_of).tolist()
+    outflow = fa.sum_rows(pair_of, len(pair_first), head_n, before - presence, alike_of).tolist()
     for k, key in enumerate(_keys(heads, pair_first, caseworker=False)):
         result.caseload[key] = caseload[k]
         result.outflow[key] = outflow[k]

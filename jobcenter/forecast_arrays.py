@@ -126,11 +126,15 @@ def profiles(
     return contacts, hours
 
 
-def sum_rows(keys: np.ndarray, n_keys: int, weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``out[k] = sum of weights[j] * rows[j]`` over the j with ``keys[j] == k``, in j order."""
+def sum_rows(
+    keys: np.ndarray, n_keys: int, weights: np.ndarray, rows: np.ndarray, index: np.ndarray,
+) -> np.ndarray:
+    """``out[k] = sum of weights[j] * rows[index[j]]`` over the j with ``keys[j] == k``, in j order.
+    Month by month, so no entries x months matrix is built (in a fresh worker the memory for it
+    cost more than the sums)."""
     n_months = rows.shape[1]
     out = np.empty((n_keys, n_months))
-    terms = np.ascontiguousarray((weights[:, None] * rows).T)  # a month's terms side by side
     for m in range(n_months):
-        out[:, m] = np.bincount(keys, weights=terms[m], minlength=n_keys)
+        column = np.ascontiguousarray(rows[:, m])
+        out[:, m] = np.bincount(keys, weights=weights * column[index], minlength=n_keys)
     return out
