@@ -20,7 +20,6 @@ import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 
-import numpy as np
 from django.db import connection, transaction
 
 from citizens.obligations import ContactFacts, EnrolmentFacts
@@ -268,14 +267,8 @@ def _flows_json(flows: fl.Flows) -> dict:
 
 
 def _survival(times, values, last, tail, exits, observations, dense) -> fl.Survival:
-    """The curve as ``kaplan_meier`` built it; its dense table is the step function read at every
-    whole day up to ``last`` (values picked, not computed: the same floats)."""
-    table: tuple[float, ...] = ()
-    if dense:
-        i = np.searchsorted(np.asarray(times, dtype=np.int64), np.arange(last + 1), side="right")
-        steps = np.asarray([1.0, *values])[i]  # S = 1 before the first event
-        steps[0] = 1.0
-        table = tuple(steps.tolist())
+    """The curve as ``kaplan_meier`` built it (its dense table rebuilt from the steps)."""
+    table = fl.dense_steps(times, values, last) if dense else ()
     return fl.Survival(tuple(times), tuple(values), last, tail, exits, observations, table)
 
 

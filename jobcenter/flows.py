@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+
+import numpy as np
 
 WINDOW_MONTHS = 24
 TAIL_DAYS = 365
@@ -173,8 +175,17 @@ def kaplan_meier(durations: Iterable[tuple[int, bool, float]]) -> Survival:
             values.append(s)
         at_risk -= at[d]
     surv = Survival(tuple(times), tuple(values), last, 0.0, n_exits, int(n))
-    dense = tuple(surv(d) for d in range(last + 1))
-    return Survival(surv.times, surv.values, last, _tail_hazard(surv), n_exits, int(n), dense)
+    return Survival(surv.times, surv.values, last, _tail_hazard(surv), n_exits, int(n),
+                    dense_steps(surv.times, surv.values, last))
+
+
+def dense_steps(times: Sequence[int], values: Sequence[float], last: int) -> tuple[float, ...]:
+    """The step function S read at every whole day 0..``last`` (``Survival.dense``): values are
+    picked, not computed, so they are the same floats ``Survival.__call__`` gives."""
+    i = np.searchsorted(np.asarray(times, dtype=np.int64), np.arange(last + 1), side="right")
+    steps = np.asarray([1.0, *values])[i]  # S = 1 before the first event
+    steps[0] = 1.0
+    return tuple(steps.tolist())
 
 
 def _tail_hazard(s: Survival) -> float:

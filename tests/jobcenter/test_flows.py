@@ -96,3 +96,15 @@ def test_an_empty_history_falls_back_and_says_so():
     with_inflow = fc.forecast(BOOK, "lab-2024", [], ON, 12, ASSUME, {"kh-jobparat": [5] * 12}, flows=flows)
     assert with_inflow.method["inflow"] == {"kh-jobparat": "override"}
     assert sum(with_inflow.total("inflow")) == pytest.approx(60)
+
+
+def test_the_dense_table_is_the_step_function_read_at_every_day():
+    import random
+
+    from jobcenter.flows import Survival, kaplan_meier
+
+    rng = random.Random(3)
+    rows = [(rng.randrange(1, 900), rng.random() < 0.6, rng.choice([1.0, 2.0, 0.5])) for _ in range(2000)]
+    s = kaplan_meier(rows)
+    steps = Survival(s.times, s.values, s.last_observed, 0.0, s.exits, s.observations)
+    assert s.dense == tuple(steps(d) for d in range(s.last_observed + 1))
