@@ -7,8 +7,9 @@ Kaplan-Meier exits); and the starts per target group and month (for the inflow).
 refresh calls it after its nightly run (``citizens.refresh.refresh_changed``) and after a full
 refresh, so the 04:00 forecast reads a fresh summary.
 
-``read(on)`` gives exactly what ``forecast_inputs.caseload_and_flows(on)`` computes from the
-enrolments (the same cohorts and flows; ``tests/jobcenter/test_cohort_summary.py`` checks it),
+``read(on)`` gives what ``forecast_inputs.caseload_and_flows(on)`` computes from the enrolments
+(the same cohorts, possibly in another order, and the same flows;
+``tests/jobcenter/test_cohort_summary.py`` checks it),
 or None when the summary was built for another day (then the forecast groups the enrolments
 itself). A forecast started later the same day reads the summary of the night: enrolments
 registered since then count from the next night.
@@ -72,8 +73,9 @@ REBUILD = [
 
 @transaction.atomic
 def rebuild(on: date) -> int:
-    """Replace the summary with the caseload on ``on``, and the forecast's two contact samples
-    with those of ``on`` (``keep_samples``); returns the summary's number of rows.
+    """Replace the summary with the caseload on ``on``, and what the forecast reads with it: the
+    two contact samples, the flows and the caseload as columns (``keep_samples``), the engine's
+    results and the held shares (``keep_engine``); returns the summary's number of rows.
 
     PostgreSQL only (its SQL; the summary is for large databases): on the embedded SQLite of a
     first run nothing is kept and the forecast groups the enrolments itself."""
@@ -97,8 +99,9 @@ def rules_version() -> str:
 
 def keep_samples(on: date) -> None:
     """Store the held-talk sample and the timing of talks as ``forecast_inputs`` reads them on
-    ``on`` (the refresh reads those contacts anyway; the forecast then reads two rows), and the
-    flows estimated from the summary (inflow and Kaplan-Meier exits)."""
+    ``on`` (the refresh reads those contacts anyway; the forecast then reads two rows), the
+    flows estimated from the summary (inflow and Kaplan-Meier exits) and the running caseload as
+    columns (``CaseloadTable``, with a token and the group ids it was kept under)."""
     from catalogue.models import TargetGroup
     from catalogue.selectors import current_rulebook
     from jobcenter import forecast_inputs as fi
@@ -114,12 +117,15 @@ def keep_samples(on: date) -> None:
     codes = dict(TargetGroup.objects.values_list("id", "code"))
     rows = _running_rows()
     flows = _flows_json(_flows(on, codes, rows))
-    caseload = _table(rows, codes).to_bytes()
+    table = _table(rows, codes)
+    # the group ids with their codes: a code renamed and given to another group is not read as it
+    ids = {code: gid for gid, code in codes.items() if code in table.groups}
+    caseload = {"format": FORMAT, "token": uuid.uuid4().hex, "groups": ids}
     kept = (
         (CohortSample.Kind.HELD, held, "", b""),
         (CohortSample.Kind.TIMING, timing, version, b""),
         (CohortSample.Kind.FLOWS, flows, "", b""),
-        (CohortSample.Kind.CASELOAD, {"format": FORMAT, "token": uuid.uuid4().hex}, "", caseload),
+        (CohortSample.Kind.CASELOAD, caseload, "", table.to_bytes()),
     )
     for kind, data, rules, blob in kept:
         CohortSample.objects.update_or_create(
@@ -195,20 +201,31 @@ def _table(rows: list[tuple], codes: dict[int, str]) -> CaseloadTable:
 
 def kept_caseload(on: date, codes: dict[int, str]) -> CaseloadTable | None:
     """The running caseload the refresh kept for ``on`` (exactly ``_table`` of the summary's
-    rows), or None. A worker keeps the last one read until the refresh keeps another (its token)."""
+    rows), or None. A worker keeps the last one read, with its token, until the refresh keeps
+    another; ``token_of`` gives the token of a table read here."""
     kept = CohortSample.objects.filter(kind=CohortSample.Kind.CASELOAD, as_of=on)
     data = kept.values_list("data", flat=True).first()
     if not isinstance(data, dict) or data.get("format") != FORMAT or not data.get("token"):
         return None
-    if _LAST_TABLE.get("token") != data["token"]:
-        blob = kept.values_list("blob", flat=True).first()
-        if not blob:
-            return None
-        _LAST_TABLE.update(token=data["token"], table=CaseloadTable.from_bytes(bytes(blob)))
-    table = _LAST_TABLE["table"]
-    if not set(table.groups) <= set(codes.values()):
+    if any(codes.get(gid) != code for code, gid in data.get("groups", {}).items()):
         return None  # a target group was renamed since
+    token = data["token"]
+    last = _LAST_TABLE.get("last")
+    if last is None or last[0] != token:
+        blob = kept.filter(data__token=token).values_list("blob", flat=True).first()
+        if not blob:
+            return None  # replaced meanwhile: read as if none was kept
+        last = _LAST_TABLE["last"] = (token, CaseloadTable.from_bytes(bytes(blob)))
+    table = last[1]
+    if not set(table.groups) <= set(data.get("groups", {})):
+        return None
     return table
+
+
+def token_of(table: object) -> str | None:
+    """The token of the kept caseload ``table`` is (``kept_caseload``), or None."""
+    last = _LAST_TABLE.get("last")
+    return last[0] if last is not None and last[1] is table else None
 
 
 _LAST_TABLE: dict = {}
@@ -315,7 +332,7 @@ def keep_engine(on: date) -> int:
                 held = None
                 if inputs["large"]:
                     held = fc.held_shares(services.held_sample(inputs), book, code, on, horizon_end)
-                    shares[_shares_key(code, on, horizon_end)] = held
+                    shares[shares_key(code, on, horizon_end)] = held
                 fc.forecast(
                     book, code, cohorts, on, months, assumptions, flows=inputs["flows"],
                     timing=inputs["timing"], team_shares=inputs["team_shares"],
@@ -327,7 +344,9 @@ def keep_engine(on: date) -> int:
     EngineRun.objects.all().delete()
     runs = fc.ENGINE_CACHE.get("runs", {})
     kept = [(repr(key), _engine_rows(key, cache)) for key, cache in runs.items()]
-    kept += [(key, {"rows": [[*cell, v] for cell, v in held.items()]}) for key, held in shares.items()]
+    token = token_of(inputs["plain"])  # the caseload the shares were computed with
+    kept += [(key, {"token": token, "rows": [[*cell, v] for cell, v in held.items()]})
+             for key, held in shares.items()]
     EngineRun.objects.bulk_create(
         EngineRun(rules_version=version, run=run, data={"format": FORMAT, **data}) for run, data in kept
     )
@@ -344,22 +363,27 @@ class _AnyMinutes(dict):
         return 45.0
 
 
-def _shares_key(code: str | None, on: date, horizon_end: date) -> str:
+def shares_key(code: str | None, on: date, horizon_end: date) -> str:
     return repr(("shares", code, on.isoformat(), horizon_end.isoformat()))
 
 
-def kept_shares(code: str | None, on: date, horizon_end: date) -> dict | None:
-    """The held shares (``forecast.held_shares``) ``keep_engine`` stored for this rule set, day and
-    horizon under the rule book in force, or None: a fresh worker then needs neither the sample
-    nor its engine runs."""
-    data = (
-        EngineRun.objects.filter(rules_version=rules_version(), run=_shares_key(code, on, horizon_end))
-        .values_list("data", flat=True)
-        .first()
-    )
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return None
-    return {(group, rule, number, months): share for group, rule, number, months, share in data["rows"]}
+def kept_shares(table: object) -> dict[str, dict]:
+    """The held shares (``forecast.held_shares``) ``keep_engine`` stored under the rule book in
+    force with the kept caseload ``table`` (its token), keyed by ``shares_key``; empty
+    when ``table`` is not the kept one. Read once per forecast, so every rule set and team part
+    uses shares of the same refresh as its caseload; a fresh worker then needs neither the
+    held-talk sample nor its engine runs."""
+    token = token_of(table)
+    if token is None:
+        return {}
+    rows = EngineRun.objects.filter(
+        rules_version=rules_version(), run__startswith=repr(("shares",))[:-2], data__token=token,
+        data__format=FORMAT,
+    ).values_list("run", "data")
+    return {
+        run: {(group, rule, number, months): share for group, rule, number, months, share in data["rows"]}
+        for run, data in rows
+    }
 
 
 def kept_engine(run_key: tuple) -> dict | None:

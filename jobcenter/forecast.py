@@ -2,8 +2,9 @@
 caseload, inflow, outflow, contacts, hours, FTE and DKK per month, team, caseworker and target
 group, and the same per year in steady state.
 
-Pure module (no ORM). The caller summarises the caseload with SQL into ``Cohort`` rows (alike
-enrolments, with the held contacts that can still meet an obligation) and estimates the flows
+Pure module (no ORM). The caller summarises the caseload with SQL into cohorts (alike enrolments,
+with the held contacts that can still meet an obligation: ``Cohort`` rows, or a
+``caseload_table.CaseloadTable`` of them as columns for a large caseload) and estimates the flows
 (``jobcenter.flows``: inflow per group and calendar month, Kaplan-Meier exits). Every cohort that
 shares (facts, contacts) is run through the obligation engine once.
 

@@ -58,8 +58,8 @@ def _codes() -> dict[int, str]:
 @paused
 def caseload_and_flows(on: date) -> tuple[CaseloadTable, fl.Flows]:
     """The running caseload as cohorts (without contacts) and the flows on ``on``: read from the
-    summary the refresh keeps for that day (``jobcenter.cohort_summary``), else from the enrolments
-    in two GROUP BYs on ids: the running ones per team and everything the engine looks at
+    summary the refresh keeps for that day (``jobcenter.cohort_summary``), else from the enrolments:
+    the running ones grouped per team, caseworker and everything the engine looks at
     (``plain_cohorts``), and the flows aggregated in the database (``flows_on``), so a date the
     summary does not cover (the backtest's, a year back) reads a few thousand rows, not one per
     distinct enrolment of the whole history."""

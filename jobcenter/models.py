@@ -222,7 +222,8 @@ class EngineRun(models.Model):
     """The obligation engine's results per distinct input for one rule book (``rules_version``),
     rule set and horizon (``run``: ``forecast._engine_cache``'s key), kept by the refresh
     (``jobcenter.cohort_summary.keep_engine``) so a fresh worker's forecast reads them in one row
-    instead of running the engine for every input again."""
+    instead of running the engine for every input again; and the held shares per rule set and
+    horizon (``run`` starting with ``('shares'``, with the token of the caseload they belong to)."""
 
     rules_version = models.TextField()
     run = models.TextField()

@@ -107,7 +107,8 @@ def _progress(snapshot: ForecastSnapshot, pct: int) -> None:
 
 def _inputs(on: date) -> dict:
     """The flows, timing, team shares and exempt shares as they stood on ``on``; above
-    ``FORECAST_EXACT_LIMIT`` running enrolments also the sample for held shares (policy 1a)."""
+    ``FORECAST_EXACT_LIMIT`` running enrolments also the held shares the refresh kept with that
+    caseload (policy 1a; the sample behind them is read only when needed, ``held_sample``)."""
     book = current_rulebook()
     plain, flows = fi.caseload_and_flows(on)
     large = plain.total() > getattr(settings, "FORECAST_EXACT_LIMIT", 50_000)
@@ -123,6 +124,9 @@ def _inputs(on: date) -> dict:
     return {
         "on": on,
         "large": large,
+        # the held shares kept with this very caseload (read once: every rule set and team part
+        # then uses shares of the same refresh)
+        "shares": cohort_summary.kept_shares(plain) if large else {},
         "flows": flows,
         "timing": timing,
         "team_shares": team_shares,
@@ -159,7 +163,7 @@ def _held(inputs: dict, book, code: str | None, on: date, horizon_end: date) -> 
     this rule set, day and horizon, else from the sample."""
     if not inputs["large"]:
         return None
-    kept = cohort_summary.kept_shares(code, on, horizon_end)
+    kept = inputs["shares"].get(cohort_summary.shares_key(code, on, horizon_end))
     if kept is not None:
         return kept
     return fc.held_shares(held_sample(inputs), book, code, on, horizon_end)

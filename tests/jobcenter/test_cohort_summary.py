@@ -16,6 +16,7 @@ from citizens.refresh import refresh_changed
 from jobcenter import cohort_summary, services
 from jobcenter import forecast as fc
 from jobcenter import forecast_inputs as fi
+from jobcenter.caseload_table import CaseloadTable
 from jobcenter.models import CohortSample, CohortSummary, EngineRun
 
 ON = date(2026, 11, 20)
@@ -160,7 +161,7 @@ def test_the_engine_results_the_refresh_keeps_give_the_same_forecast_as_computin
                 assert cohort_summary.kept_engine(key) == cache
             # the held shares are kept too: a fresh worker reads neither the sample nor its runs
             end = fc.add_months(first, months) - timedelta(days=1)
-            kept = cohort_summary.kept_shares(code, ON, end)
+            kept = inputs["shares"].get(cohort_summary.shares_key(code, ON, end))
             assert kept and kept == fc.held_shares(services.held_sample(inputs), book, code, ON, end)
     # kept for another rule book: not read
     monkeypatch.setattr(cohort_summary, "rules_version", lambda: "another")
@@ -191,3 +192,32 @@ def test_kept_engine_results_with_held_contacts_read_back_exactly():
     assert any(held for cache in runs.values() for (_facts, held) in cache)
     for key, cache in runs.items():
         assert cohort_summary.kept_engine(key) == cache
+
+
+@pytest.mark.django_db
+def test_held_shares_are_read_only_with_the_caseload_they_were_kept_with(settings):
+    settings.FORECAST_EXACT_LIMIT = 10  # held shares from the sample, kept by the refresh
+    call_command("seed_demo", citizens=200, seed=9, on=ON, verbosity=0)
+    refresh_changed(on=ON)
+    table = cohort_summary.read(ON, fi._codes())[0]
+    assert cohort_summary.kept_shares(table)
+    assert cohort_summary.kept_shares(CaseloadTable.of(list(table))) == {}  # not the kept table
+    Enrolment.objects.filter(end__isnull=True).order_by("pk").first().delete()
+    refresh_changed(on=ON)  # another caseload with its own shares
+    assert cohort_summary.kept_shares(table) == {}
+    assert cohort_summary.kept_shares(cohort_summary.read(ON, fi._codes())[0])
+
+
+@pytest.mark.django_db
+def test_a_kept_caseload_is_not_read_after_a_group_code_moves_to_another_group():
+    from catalogue.models import TargetGroup
+
+    call_command("seed_demo", citizens=100, seed=10, on=ON, verbosity=0)
+    refresh_changed(on=ON)
+    assert cohort_summary.kept_caseload(ON, fi._codes()) is not None
+    a, b = TargetGroup.objects.order_by("pk")[:2]
+    a_code, b_code = a.code, b.code
+    TargetGroup.objects.filter(pk=a.pk).update(code="midlertidig")
+    TargetGroup.objects.filter(pk=b.pk).update(code=a_code)
+    TargetGroup.objects.filter(pk=a.pk).update(code=b_code)  # the two codes swapped
+    assert cohort_summary.kept_caseload(ON, fi._codes()) is None
