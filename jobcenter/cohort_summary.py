@@ -376,14 +376,28 @@ def kept_shares(table: object) -> dict[str, dict]:
     token = token_of(table)
     if token is None:
         return {}
+    # by the run's name only: a filter on the data would make PostgreSQL read every engine row's JSON
     rows = EngineRun.objects.filter(
-        rules_version=rules_version(), run__startswith=repr(("shares",))[:-2], data__token=token,
-        data__format=FORMAT,
+        rules_version=rules_version(), run__startswith=repr(("shares",))[:-2]
     ).values_list("run", "data")
     return {
-        run: {(group, rule, number, months): share for group, rule, number, months, share in data["rows"]}
-        for run, data in rows
+        run: _LazyShares(data["rows"]) for run, data in rows
+        if data.get("token") == token and data.get("format") == FORMAT
     }
+
+
+class _LazyShares:
+    """One kept row of held shares, turned into ``forecast.held_shares``' dict when first asked
+    for (a forecast uses one or two of the dozen rows it reads)."""
+
+    def __init__(self, rows: list) -> None:
+        self.rows = rows
+        self.shares: dict | None = None
+
+    def __call__(self) -> dict:
+        if self.shares is None:
+            self.shares = {(group, rule, number, months): v for group, rule, number, months, v in self.rows}
+        return self.shares
 
 
 def kept_engine(run_key: tuple) -> dict | None:

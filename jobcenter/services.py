@@ -165,7 +165,7 @@ def _held(inputs: dict, book, code: str | None, on: date, horizon_end: date) -> 
         return None
     kept = inputs["shares"].get(cohort_summary.shares_key(code, on, horizon_end))
     if kept is not None:
-        return kept
+        return kept()
     return fc.held_shares(held_sample(inputs), book, code, on, horizon_end)
 
 

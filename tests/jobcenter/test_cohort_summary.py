@@ -161,7 +161,7 @@ def test_the_engine_results_the_refresh_keeps_give_the_same_forecast_as_computin
                 assert cohort_summary.kept_engine(key) == cache
             # the held shares are kept too: a fresh worker reads neither the sample nor its runs
             end = fc.add_months(first, months) - timedelta(days=1)
-            kept = inputs["shares"].get(cohort_summary.shares_key(code, ON, end))
+            kept = inputs["shares"][cohort_summary.shares_key(code, ON, end)]()
             assert kept and kept == fc.held_shares(services.held_sample(inputs), book, code, ON, end)
     # kept for another rule book: not read
     monkeypatch.setattr(cohort_summary, "rules_version", lambda: "another")
