@@ -30,7 +30,7 @@ from jobcenter.caseload_table import NONE, CaseloadTable
 from jobcenter.models import CohortSample, CohortSummary, EngineRun
 
 TABLE = CohortSummary._meta.db_table
-FORMAT = 3  # of what the refresh keeps (samples, flows, caseload, engine results); others are not read
+FORMAT = 4  # of what the refresh keeps (samples, flows, caseload, engine results); others are not read
 
 REBUILD = [
     f"DELETE FROM {TABLE}",

@@ -152,7 +152,7 @@ def kaplan_meier(durations: Iterable[tuple[int, bool, float]]) -> Survival:
     exits: dict[int, float] = {}
     at: dict[int, float] = {}  # weight leaving the risk set after day d (exit or censoring)
     n = 0.0
-    n_exits = 0
+    n_exits = 0.0  # weights, not rows: an aggregated row of 40 alike exits is 40 exits
     last = 0
     for days, ended, weight in durations:
         if weight <= 0 or days < 1:
@@ -162,9 +162,9 @@ def kaplan_meier(durations: Iterable[tuple[int, bool, float]]) -> Survival:
         last = max(last, days)
         if ended:
             exits[days] = exits.get(days, 0.0) + weight
-            n_exits += 1
+            n_exits += weight
     if not exits:
-        return Survival((), (), last, 0.0, 0, int(n))
+        return Survival((), (), last, 0.0, 0, round(n))
     times, values = [], []
     at_risk, s = n, 1.0
     for d in sorted(at):
@@ -174,8 +174,8 @@ def kaplan_meier(durations: Iterable[tuple[int, bool, float]]) -> Survival:
             times.append(d)
             values.append(s)
         at_risk -= at[d]
-    surv = Survival(tuple(times), tuple(values), last, 0.0, n_exits, int(n))
-    return Survival(surv.times, surv.values, last, _tail_hazard(surv), n_exits, int(n),
+    surv = Survival(tuple(times), tuple(values), last, 0.0, round(n_exits), round(n))
+    return Survival(surv.times, surv.values, last, _tail_hazard(surv), round(n_exits), round(n),
                     dense_steps(surv.times, surv.values, last))
 
 

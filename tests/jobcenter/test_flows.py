@@ -71,6 +71,10 @@ def test_kaplan_meier_handles_censored_enrolments():
     mixed = fl.kaplan_meier([(30, True, 50), (400, False, 50)])
     assert mixed(100) == pytest.approx(0.5)
     assert mixed.method == "kaplan-meier"
+    # A weighted row stands for that many people: 50 exits of 100 observed, as the report says.
+    assert (mixed.exits, mixed.observations) == (50, 100)
+    one_by_one = fl.kaplan_meier([(30, True, 1)] * 50 + [(400, False, 1)] * 50)
+    assert one_by_one == mixed
     # Only censored enrolments: no exit seen, nobody is assumed to leave, and the method says so.
     none = fl.kaplan_meier([(100, False, 5)])
     assert none(1000) == 1.0 and none.method == "none"
