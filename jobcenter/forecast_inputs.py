@@ -118,30 +118,38 @@ def _flow_rows_orm(on, window_start, window_end, codes, starts, durations) -> da
 
 
 def _flow_rows_pg(on, window_start, window_end, codes, starts, durations) -> date | None:
-    """``flows_on``'s aggregates in PostgreSQL: integer day differences, so both GROUP BYs hash
-    in memory (the ORM's interval arithmetic sorted on disk); the earliest start comes with the
-    durations from the same scan."""
+    """``flows_on``'s aggregates in PostgreSQL: two GROUP BYs on plain columns whose group counts
+    the planner knows (column statistics, and the extended statistics on the duration of
+    migration ``citizens 0009``), so both run in parallel and hash in memory.
+
+    Starts per group and day, with how many of them are still running on ``on``: a running
+    enrolment's observed days follow from its start, and the days give the starts per month of
+    the window and the earliest start. Then ended enrolments per group and duration. (A single
+    GROUP BY on a CASE of the two durations was estimated at 250,000 groups for its 32,500, ran
+    on one core and took about twice as long.)"""
     history_from = None
     with connection.cursor() as cur:
         cur.execute(
-            """SELECT target_group_id,
-                      CASE WHEN "end" < %(on)s THEN "end" - start ELSE %(on)s::date - start END + 1,
-                      coalesce("end" < %(on)s, false), count(*), min(start)
-               FROM citizens_enrolment WHERE start <= %(on)s GROUP BY 1, 2, 3""",
+            """SELECT target_group_id, start, count(*),
+                      count(*) FILTER (WHERE "end" IS NULL OR "end" >= %(on)s)
+               FROM citizens_enrolment WHERE start <= %(on)s GROUP BY 1, 2""",
             {"on": on},
         )
-        for gid, days, ended, n, first in cur.fetchall():
-            durations[(codes[gid], days, ended)] += n
-            if history_from is None or first < history_from:
-                history_from = first
+        for gid, start, n, running in cur.fetchall():
+            group = codes[gid]
+            if running:
+                durations[(group, (on - start).days + 1, False)] += running
+            if window_start <= start < window_end:
+                starts[(group, start.replace(day=1))] += n
+            if history_from is None or start < history_from:
+                history_from = start
         cur.execute(
-            """SELECT target_group_id, date_trunc('month', start)::date, count(*)
-               FROM citizens_enrolment WHERE start >= %s AND start < %s AND start <= %s
-               GROUP BY 1, 2""",
-            [window_start, window_end, on],
+            """SELECT target_group_id, "end" - start, count(*)
+               FROM citizens_enrolment WHERE start <= %(on)s AND "end" < %(on)s GROUP BY 1, 2""",
+            {"on": on},
         )
-        for gid, month, n in cur.fetchall():
-            starts[(codes[gid], month)] += n
+        for gid, span, n in cur.fetchall():
+            durations[(codes[gid], span + 1, True)] += n
     return history_from
 
 

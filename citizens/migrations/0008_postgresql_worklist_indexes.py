@@ -9,6 +9,8 @@ needs no superuser. On SQLite nothing happens (no such index type; the search wo
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from citizens.pg_only import postgresql_only
+
 EXPRESSION = "(UPPER((first_name || ' ' || last_name)))"
 
 FORWARD = [
@@ -29,20 +31,10 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("citizens", "0007_worklist_sort_indexes")]
 
     operations = [
         TrigramExtension(),
-        migrations.RunPython(run(FORWARD), run(BACKWARD)),
+        postgresql_only(FORWARD, BACKWARD),
     ]
