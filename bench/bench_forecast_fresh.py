@@ -3,7 +3,10 @@
 figures; not a test. Reads what the nightly refresh kept for ``--on`` (run ``bench_forecast.py``
 once first, or the refresh).
 
-    DATABASE_URL=... .venv/bin/python bench/bench_forecast_fresh.py --on 2026-11-29 [--runs 3]
+    DATABASE_URL=... .venv/bin/python bench/bench_forecast_fresh.py --on 2026-11-29 [--runs 3] [--warm-up]
+
+``--warm-up`` first reads what the refresh kept as a Celery worker does before it forks its pool
+(``cohort_summary.warm_up``) and prints how long that took.
 """
 
 import argparse
@@ -14,7 +17,7 @@ import time
 from datetime import date, timedelta
 
 
-def child(on: date, rule_set: str, months: int) -> dict:
+def child(on: date, rule_set: str, months: int, warm: bool) -> dict:
     import _django  # noqa: F401  (Django set up on DATABASE_URL)
     from bench_forecast import BASELINE_SQL
     from django.db import connection
@@ -47,7 +50,15 @@ def child(on: date, rule_set: str, months: int) -> dict:
         return time.perf_counter() - t
 
     connection.ensure_connection()
-    return {"baseline": baseline(), "first": forecast(), "baseline2": baseline(), "second": forecast()}
+    warm_up = 0.0
+    if warm:  # as a Celery worker does before it forks its pool (jobcenter.celery)
+        from jobcenter.cohort_summary import warm_up as read_kept
+
+        t = time.perf_counter()
+        read_kept()
+        warm_up = time.perf_counter() - t
+    return {"warm_up": warm_up, "baseline": baseline(), "first": forecast(), "baseline2": baseline(),
+            "second": forecast()}
 
 
 def main() -> None:
@@ -57,17 +68,19 @@ def main() -> None:
     p.add_argument("--months", type=int, default=12)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--child", action="store_true")
+    p.add_argument("--warm-up", action="store_true", help="run the worker's warm-up first")
     args = p.parse_args()
     if args.child:
-        print(json.dumps(child(args.on, args.rule_set, args.months)))
+        print(json.dumps(child(args.on, args.rule_set, args.months, args.warm_up)))
         return
     cmd = [sys.executable, __file__, "--child", "--on", args.on.isoformat(), "--rule-set", args.rule_set,
-           "--months", str(args.months)]
+           "--months", str(args.months), *(["--warm-up"] if args.warm_up else [])]
     print(f"first forecast of a fresh process, {args.rule_set}, {args.months} months from {args.on:%d.%m.%Y}")
     for i in range(args.runs):
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         r = json.loads(out.splitlines()[-1])
-        print(f"run {i + 1}: baseline {r['baseline']:.3f} s, first forecast {r['first']:.3f} s "
+        warm = f"warm-up {r['warm_up']:.2f} s, " if args.warm_up else ""
+        print(f"run {i + 1}: {warm}baseline {r['baseline']:.3f} s, first forecast {r['first']:.3f} s "
               f"({r['first'] / r['baseline']:.2f} x); then baseline {r['baseline2']:.3f} s, "
               f"second forecast {r['second']:.3f} s ({r['second'] / r['baseline2']:.2f} x)")
 

@@ -319,25 +319,18 @@ def keep_engine(on: date) -> int:
     book = current_rulebook()
     fc.ENGINE_CACHE.clear()  # every run computed here, none read from the rows replaced below
     loader, fc.ENGINE_LOADER = fc.ENGINE_LOADER, None
+    shares = {}
+
+    def held(inputs: dict, code: str, horizon_end: date) -> dict | None:
+        if not inputs["large"]:
+            return None
+        shares[shares_key(code, on, horizon_end)] = held = fc.held_shares(
+            services.held_sample(inputs), book, code, on, horizon_end
+        )
+        return held
+
     try:
-        inputs = services._inputs(on)
-        cohorts = services._cohorts(inputs, on, None)
-        # the engine's results do not depend on the cost assumptions (they may not be set yet)
-        assumptions = fc.Assumptions(minutes=_AnyMinutes())
-        first = services.first_month_of(on)
-        shares = {}
-        for months in services.HORIZONS:
-            horizon_end = fl.month_add(first, months) - timedelta(days=1)
-            for code in services.default_codes():
-                held = None
-                if inputs["large"]:
-                    held = fc.held_shares(services.held_sample(inputs), book, code, on, horizon_end)
-                    shares[shares_key(code, on, horizon_end)] = held
-                fc.forecast(
-                    book, code, cohorts, on, months, assumptions, flows=inputs["flows"],
-                    timing=inputs["timing"], team_shares=inputs["team_shares"],
-                    exempt_share=inputs["exempt_share"], first_month=first, held_shares=held,
-                )
+        inputs = _nightly_forecasts(on, held)
     finally:
         fc.ENGINE_LOADER = loader
     version = rules_version()
@@ -351,6 +344,57 @@ def keep_engine(on: date) -> int:
         EngineRun(rules_version=version, run=run, data={"format": FORMAT, **data}) for run, data in kept
     )
     return sum(len(cache) for cache in runs.values())
+
+
+def warm_up() -> int:
+    """Read into this process what the last refresh kept for a large caseload (the caseload as
+    columns, the held shares, the engine's results), by running the nightly job's forecasts on
+    it as ``keep_engine`` did, so that a new worker's first forecast costs what its later ones
+    do. A Celery worker calls it before it forks its pool (``jobcenter.celery``). Returns the
+    number of engine inputs now in ``forecast.ENGINE_CACHE`` (0: nothing kept, or a caseload
+    small enough to be computed exactly)."""
+    from catalogue.selectors import current_rulebook
+    from jobcenter import services
+
+    on = as_of()
+    if on is None:
+        return 0
+    book = current_rulebook()
+    inputs = _nightly_forecasts(
+        on, lambda inputs, code, horizon_end: services._held(inputs, book, code, on, horizon_end),
+        large_only=True,
+    )
+    if inputs is None:
+        return 0
+    return sum(len(cache) for cache in fc.ENGINE_CACHE.get("runs", {}).values())
+
+
+def _nightly_forecasts(on: date, held, *, large_only: bool = False) -> dict | None:
+    """The nightly job's forecasts (every active rule set, both horizons) of the caseload on
+    ``on``, for the engine's results they leave in ``forecast.ENGINE_CACHE``; ``held(inputs,
+    code, horizon_end)`` gives each its held shares. Returns the forecast's inputs (None when
+    ``large_only`` and the caseload is computed exactly, with no forecast run)."""
+    from catalogue.selectors import current_rulebook
+    from jobcenter import services
+
+    book = current_rulebook()
+    inputs = services._inputs(on)
+    if large_only and not inputs["large"]:
+        return None
+    cohorts = services._cohorts(inputs, on, None)
+    # the engine's results do not depend on the cost assumptions (they may not be set yet)
+    assumptions = fc.Assumptions(minutes=_AnyMinutes())
+    first = services.first_month_of(on)
+    for months in services.HORIZONS:
+        horizon_end = fl.month_add(first, months) - timedelta(days=1)
+        for code in services.default_codes():
+            fc.forecast(
+                book, code, cohorts, on, months, assumptions, flows=inputs["flows"],
+                timing=inputs["timing"], team_shares=inputs["team_shares"],
+                exempt_share=inputs["exempt_share"], first_month=first,
+                held_shares=held(inputs, code, horizon_end),
+            )
+    return inputs
 
 
 class _AnyMinutes(dict):

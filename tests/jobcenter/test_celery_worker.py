@@ -6,7 +6,7 @@ from django.db import connection
 
 from jobcenter.models import HealthProbe
 from jobcenter.tasks import write_health_probe
-from tests.conftest import missing_service, wait_for
+from tests.conftest import ROOT, missing_service, wait_for
 
 
 @pytest.mark.services
@@ -18,3 +18,6 @@ def test_real_worker_consumes_task_from_redis_and_writes_to_postgresql(celery_wo
     result = write_health_probe.apply_async(args=[token], queue=celery_worker["queue"])
     assert not isinstance(result, EagerResult)  # it travelled through the broker
     assert wait_for(lambda: HealthProbe.objects.filter(token=token).count()) == 1
+    # the worker read what the last refresh kept before taking tasks (nothing, in a test database)
+    log = (ROOT / f".celery-{celery_worker['queue']}.log").read_text()
+    assert "warm-up: 0 engine inputs" in log

@@ -221,3 +221,63 @@ def test_a_kept_caseload_is_not_read_after_a_group_code_moves_to_another_group()
     TargetGroup.objects.filter(pk=b.pk).update(code=a_code)
     TargetGroup.objects.filter(pk=a.pk).update(code=b_code)  # the two codes swapped
     assert cohort_summary.kept_caseload(ON, fi._codes()) is None
+
+
+@pytest.mark.django_db
+def test_a_warmed_up_worker_forecasts_without_reading_the_refresh_results_again(settings, monkeypatch):
+    """``warm_up`` (run by a Celery worker before it forks) leaves the kept caseload, held shares
+    and engine results in the process: the first forecast then reads none of them and gives the
+    figures of a cold one."""
+    settings.FORECAST_EXACT_LIMIT = 10  # a "large" caseload: what the refresh keeps is read
+    call_command("seed_demo", citizens=300, seed=5, on=ON, verbosity=0)
+    refresh_changed(on=ON)
+    book = current_rulebook()
+    first = services.first_month_of(ON)
+    end = fc.add_months(first, 12) - timedelta(days=1)
+
+    def forecast():
+        inputs = services._inputs(ON)
+        return fc.forecast(
+            book, "lab-2027", services._cohorts(inputs, ON, None), ON, 12,
+            fc.Assumptions.from_dict(assumptions_on(ON)), flows=inputs["flows"], timing=inputs["timing"],
+            team_shares=inputs["team_shares"], exempt_share=inputs["exempt_share"], first_month=first,
+            held_shares=services._held(inputs, book, "lab-2027", ON, end),
+        ).to_json()
+
+    fc.ENGINE_CACHE.clear()
+    cohort_summary._LAST_TABLE.clear()
+    cold = forecast()
+    fc.ENGINE_CACHE.clear()
+    cohort_summary._LAST_TABLE.clear()
+    assert cohort_summary.warm_up() > 0
+    loaded = []
+    monkeypatch.setattr(fc, "ENGINE_LOADER", lambda key: loaded.append(key))
+    monkeypatch.setattr(CaseloadTable, "from_bytes", lambda blob: pytest.fail("caseload read again"))
+    assert forecast() == cold
+    assert loaded == []  # every engine run came from the warm-up
+
+
+@pytest.mark.django_db
+def test_warm_up_reads_nothing_without_a_large_kept_caseload(settings):
+    assert cohort_summary.warm_up() == 0  # no summary at all
+    call_command("seed_demo", citizens=60, seed=5, on=ON, verbosity=0)
+    refresh_changed(on=ON)
+    fc.ENGINE_CACHE.clear()
+    assert cohort_summary.warm_up() == 0  # small: the forecast computes it exactly
+    assert not fc.ENGINE_CACHE.get("runs")
+
+
+def test_a_worker_starts_when_its_warm_up_fails(monkeypatch):
+    from django.db import connections
+
+    from jobcenter import celery
+
+    def broken():
+        raise RuntimeError("database unreachable")
+
+    monkeypatch.setattr(cohort_summary, "warm_up", broken)
+    closed, logged = [], []
+    monkeypatch.setattr(connections, "close_all", lambda: closed.append(1))
+    monkeypatch.setattr(celery.log, "exception", logged.append)
+    celery._warm_up()  # no exception: the worker goes on starting
+    assert "warm-up failed" in logged[0] and closed
