@@ -30,9 +30,12 @@ def _warm_up(**_kwargs):
     warm_up``): every child then starts with it, and its first forecast costs what its later ones
     do. A worker starts even when that read fails; its first forecast then reads it itself."""
     import django
+    from django.conf import settings
     from django.db import connections
 
     django.setup()
+    if not settings.FORECAST_WARM_UP:
+        return
     from jobcenter.cohort_summary import warm_up
 
     started = time.perf_counter()

@@ -281,3 +281,11 @@ def test_a_worker_starts_when_its_warm_up_fails(monkeypatch):
     monkeypatch.setattr(celery.log, "exception", logged.append)
     celery._warm_up()  # no exception: the worker goes on starting
     assert "warm-up failed" in logged[0] and closed
+
+
+def test_the_warm_up_can_be_switched_off(settings, monkeypatch):
+    from jobcenter import celery
+
+    settings.FORECAST_WARM_UP = False
+    monkeypatch.setattr(cohort_summary, "warm_up", lambda: pytest.fail("warmed up while switched off"))
+    celery._warm_up()
