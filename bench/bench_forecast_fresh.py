@@ -5,12 +5,13 @@ once first, or the refresh).
 
     DATABASE_URL=... .venv/bin/python bench/bench_forecast_fresh.py --on 2026-11-29 [--runs 3] [--warm-up]
 
-``--warm-up`` first reads what the refresh kept as a Celery worker does before it forks its pool
-(``cohort_summary.warm_up``) and prints how long that took.
+``--warm-up`` starts as a Celery worker does: the warm-up before the fork (``jobcenter.celery``'s
+own hook), then a forked child measures (and reports how much of its memory is still shared).
 """
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -49,16 +50,43 @@ def child(on: date, rule_set: str, months: int, warm: bool) -> dict:
         )
         return time.perf_counter() - t
 
-    connection.ensure_connection()
-    warm_up = 0.0
-    if warm:  # as a Celery worker does before it forks its pool (jobcenter.celery)
-        from jobcenter.cohort_summary import warm_up as read_kept
+    def measured() -> dict:
+        connection.ensure_connection()
+        return {"baseline": baseline(), "first": forecast(), "baseline2": baseline(), "second": forecast(),
+                "memory": memory()}
 
-        t = time.perf_counter()
-        read_kept()
-        warm_up = time.perf_counter() - t
-    return {"warm_up": warm_up, "baseline": baseline(), "first": forecast(), "baseline2": baseline(),
-            "second": forecast()}
+    if not warm:
+        return {"warm_up": 0.0, **measured()}
+    # as a Celery worker starts: the warm-up in the parent (jobcenter.celery's own hook: read,
+    # close the connections, freeze), then a forked child takes the task
+    from jobcenter.celery import _warm_up
+
+    t = time.perf_counter()
+    _warm_up()
+    warm_up = time.perf_counter() - t
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        os.write(write, json.dumps(measured()).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        out = json.loads(pipe.read())
+    os.waitpid(pid, 0)
+    return {"warm_up": warm_up, **out}
+
+
+def memory() -> dict:
+    """This process's private and shared resident memory in MB (Linux)."""
+    fields = {}
+    with open("/proc/self/smaps_rollup") as f:
+        for line in f:
+            name, _, rest = line.partition(":")
+            if name in ("Private_Clean", "Private_Dirty", "Shared_Clean", "Shared_Dirty"):
+                fields[name] = int(rest.split()[0]) / 1024
+    return {"private": fields["Private_Clean"] + fields["Private_Dirty"],
+            "shared": fields["Shared_Clean"] + fields["Shared_Dirty"]}
 
 
 def main() -> None:
@@ -79,10 +107,11 @@ def main() -> None:
     for i in range(args.runs):
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         r = json.loads(out.splitlines()[-1])
-        warm = f"warm-up {r['warm_up']:.2f} s, " if args.warm_up else ""
+        warm = f"warm-up {r['warm_up']:.2f} s, forked child: " if args.warm_up else ""
         print(f"run {i + 1}: {warm}baseline {r['baseline']:.3f} s, first forecast {r['first']:.3f} s "
               f"({r['first'] / r['baseline']:.2f} x); then baseline {r['baseline2']:.3f} s, "
-              f"second forecast {r['second']:.3f} s ({r['second'] / r['baseline2']:.2f} x)")
+              f"second forecast {r['second']:.3f} s ({r['second'] / r['baseline2']:.2f} x); "
+              f"memory {r['memory']['private']:.0f} MB private, {r['memory']['shared']:.0f} MB shared")
 
 
 if __name__ == "__main__":

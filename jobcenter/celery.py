@@ -1,5 +1,6 @@
 """The Celery app. Configuration comes from Django settings under the CELERY_ namespace."""
 
+import gc
 import logging
 import os
 import time
@@ -28,12 +29,11 @@ def _test_clock(**_kwargs):
 def _warm_up(**_kwargs):
     """Before the worker forks its pool, read what the last refresh kept (``cohort_summary.
     warm_up``): every child then starts with it, and its first forecast costs what its later ones
-    do. A worker starts even when that read fails; its first forecast then reads it itself."""
-    import django
+    do. A worker starts even when that read fails; its first forecast then reads it itself.
+    (Celery's Django fixup has set Django up before ``worker_init``.)"""
     from django.conf import settings
     from django.db import connections
 
-    django.setup()
     if not settings.FORECAST_WARM_UP:
         return
     from jobcenter.cohort_summary import warm_up
@@ -47,3 +47,6 @@ def _warm_up(**_kwargs):
         log.info("warm-up: %d engine inputs in %.1f s", inputs, time.perf_counter() - started)
     finally:
         connections.close_all()  # not carried into the forked children
+        # Out of the collector's reach: a child's collections neither scan nor write to what it
+        # inherited, so those pages stay shared (the Python docs' advice before a fork).
+        gc.freeze()

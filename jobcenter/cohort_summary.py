@@ -330,7 +330,7 @@ def keep_engine(on: date) -> int:
         return held
 
     try:
-        inputs = _nightly_forecasts(on, held)
+        inputs = _nightly_forecasts(book, on, held)
     finally:
         fc.ENGINE_LOADER = loader
     version = rules_version()
@@ -350,18 +350,23 @@ def warm_up() -> int:
     """Read into this process what the last refresh kept for a large caseload (the caseload as
     columns, the held shares, the engine's results), by running the nightly job's forecasts on
     it as ``keep_engine`` did, so that a new worker's first forecast costs what its later ones
-    do. A Celery worker calls it before it forks its pool (``jobcenter.celery``). Returns the
-    number of engine inputs now in ``forecast.ENGINE_CACHE`` (0: nothing kept, or a caseload
-    small enough to be computed exactly)."""
+    do. A Celery worker calls it before it forks its pool (``jobcenter.celery``). Nothing is
+    computed when the refresh kept nothing usable (no summary, another rules version or format):
+    that would be the refresh's whole work, at every worker start. Returns the number of engine
+    inputs now in ``forecast.ENGINE_CACHE`` (0: nothing read)."""
+    from catalogue.models import TargetGroup
     from catalogue.selectors import current_rulebook
     from jobcenter import services
 
     on = as_of()
-    if on is None:
+    if on is None or kept_caseload(on, dict(TargetGroup.objects.values_list("id", "code"))) is None:
+        return 0
+    kept = EngineRun.objects.filter(rules_version=rules_version(), data__format=FORMAT)
+    if not kept.exclude(run__startswith=repr(("shares",))[:-2]).exists():
         return 0
     book = current_rulebook()
     inputs = _nightly_forecasts(
-        on, lambda inputs, code, horizon_end: services._held(inputs, book, code, on, horizon_end),
+        book, on, lambda inputs, code, horizon_end: services._held(inputs, book, code, on, horizon_end),
         large_only=True,
     )
     if inputs is None:
@@ -369,15 +374,13 @@ def warm_up() -> int:
     return sum(len(cache) for cache in fc.ENGINE_CACHE.get("runs", {}).values())
 
 
-def _nightly_forecasts(on: date, held, *, large_only: bool = False) -> dict | None:
+def _nightly_forecasts(book, on: date, held, *, large_only: bool = False) -> dict | None:
     """The nightly job's forecasts (every active rule set, both horizons) of the caseload on
-    ``on``, for the engine's results they leave in ``forecast.ENGINE_CACHE``; ``held(inputs,
-    code, horizon_end)`` gives each its held shares. Returns the forecast's inputs (None when
-    ``large_only`` and the caseload is computed exactly, with no forecast run)."""
-    from catalogue.selectors import current_rulebook
+    ``on`` under ``book``, for the engine's results they leave in ``forecast.ENGINE_CACHE``;
+    ``held(inputs, code, horizon_end)`` gives each its held shares. Returns the forecast's inputs
+    (None when ``large_only`` and the caseload is computed exactly, with no forecast run)."""
     from jobcenter import services
 
-    book = current_rulebook()
     inputs = services._inputs(on)
     if large_only and not inputs["large"]:
         return None
@@ -420,14 +423,23 @@ def kept_shares(table: object) -> dict[str, dict]:
     token = token_of(table)
     if token is None:
         return {}
+    key = (token, rules_version())
+    if _LAST_SHARES.get("key") == key:  # a worker keeps them with the caseload they belong to
+        return _LAST_SHARES["shares"]
     # by the run's name only: a filter on the data would make PostgreSQL read every engine row's JSON
     rows = EngineRun.objects.filter(
-        rules_version=rules_version(), run__startswith=repr(("shares",))[:-2]
+        rules_version=key[1], run__startswith=repr(("shares",))[:-2]
     ).values_list("run", "data")
-    return {
+    shares = {
         run: _LazyShares(data["rows"]) for run, data in rows
         if data.get("token") == token and data.get("format") == FORMAT
     }
+    if shares:  # none yet: the refresh that kept this caseload may still be storing them
+        _LAST_SHARES.update(key=key, shares=shares)
+    return shares
+
+
+_LAST_SHARES: dict = {}
 
 
 class _LazyShares:

@@ -219,6 +219,7 @@ def celery_worker(django_db_setup, django_db_blocker, redis_url):
         "CELERY_BROKER_URL": redis_url,
         **worker_clock_env(),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",  # never mail out from tests
+        "LOG_LEVEL": "INFO",  # the worker's start-up lines (its warm-up) reach its log
     }
     log = open(ROOT / f".celery-{queue}.log", "w")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalogue.economy import assumptions_on
@@ -253,8 +255,14 @@ def test_a_warmed_up_worker_forecasts_without_reading_the_refresh_results_again(
     loaded = []
     monkeypatch.setattr(fc, "ENGINE_LOADER", lambda key: loaded.append(key))
     monkeypatch.setattr(CaseloadTable, "from_bytes", lambda blob: pytest.fail("caseload read again"))
-    assert forecast() == cold
+    with CaptureQueriesContext(connection) as queries:
+        assert forecast() == cold
     assert loaded == []  # every engine run came from the warm-up
+    assert not [q for q in queries.captured_queries if "jobcenter_enginerun" in q["sql"]]  # nor the shares
+    # after a rule change nothing kept is usable: the warm-up computes nothing (the refresh will)
+    fc.ENGINE_CACHE.clear()
+    monkeypatch.setattr(cohort_summary, "rules_version", lambda: "another")
+    assert cohort_summary.warm_up() == 0 and not fc.ENGINE_CACHE.get("runs")
 
 
 @pytest.mark.django_db
@@ -276,11 +284,12 @@ def test_a_worker_starts_when_its_warm_up_fails(monkeypatch):
         raise RuntimeError("database unreachable")
 
     monkeypatch.setattr(cohort_summary, "warm_up", broken)
-    closed, logged = [], []
+    closed, logged, frozen = [], [], []
     monkeypatch.setattr(connections, "close_all", lambda: closed.append(1))
     monkeypatch.setattr(celery.log, "exception", logged.append)
+    monkeypatch.setattr(celery.gc, "freeze", lambda: frozen.append(1))  # not this test process
     celery._warm_up()  # no exception: the worker goes on starting
-    assert "warm-up failed" in logged[0] and closed
+    assert "warm-up failed" in logged[0] and closed and frozen
 
 
 def test_the_warm_up_can_be_switched_off(settings, monkeypatch):
