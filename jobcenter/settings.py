@@ -213,7 +213,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker reads what the nightly refresh kept before it forks its pool (jobcenter/celery.py):
-# about 5 s and 260 MB at 1,000,000 citizens, so every child's first forecast is a warm one.
+# about 5 s at 1,000,000 citizens, shared by the forked children, so every child's first forecast
+# is a warm one.
 FORECAST_WARM_UP = env_bool("FORECAST_WARM_UP", True)
 # A job whose worker dies is not lost: a killed pool process's message goes back on the queue, and
 # a message left unacknowledged by a killed worker comes back after the visibility timeout, which
