@@ -102,7 +102,6 @@ def keep_samples(on: date) -> None:
     ``on`` (the refresh reads those contacts anyway; the forecast then reads two rows), the
     flows estimated from the summary (inflow and Kaplan-Meier exits) and the running caseload as
     columns (``CaseloadTable``, with a token and the group ids it was kept under)."""
-    from catalogue.models import TargetGroup
     from catalogue.selectors import current_rulebook
     from jobcenter import forecast_inputs as fi
 
@@ -114,7 +113,7 @@ def keep_samples(on: date) -> None:
     ]}
     version = rules_version()
     timing = fi.timing_on(current_rulebook(), on)
-    codes = dict(TargetGroup.objects.values_list("id", "code"))
+    codes = fi._codes()
     rows = _running_rows()
     flows = _flows_json(_flows(on, codes, rows))
     table = _table(rows, codes)
@@ -324,10 +323,9 @@ def keep_engine(on: date) -> int:
     def held(inputs: dict, code: str, horizon_end: date) -> dict | None:
         if not inputs["large"]:
             return None
-        shares[shares_key(code, on, horizon_end)] = held = fc.held_shares(
-            services.held_sample(inputs), book, code, on, horizon_end
-        )
-        return held
+        key = shares_key(code, on, horizon_end)
+        shares[key] = fc.held_shares(services.held_sample(inputs), book, code, on, horizon_end)
+        return shares[key]
 
     try:
         inputs = _nightly_forecasts(book, on, held)
@@ -343,7 +341,7 @@ def keep_engine(on: date) -> int:
     EngineRun.objects.bulk_create(
         EngineRun(rules_version=version, run=run, data={"format": FORMAT, **data}) for run, data in kept
     )
-    return sum(len(cache) for cache in runs.values())
+    return _engine_inputs()
 
 
 def warm_up() -> int:
@@ -354,23 +352,26 @@ def warm_up() -> int:
     computed when the refresh kept nothing usable (no summary, another rules version or format):
     that would be the refresh's whole work, at every worker start. Returns the number of engine
     inputs now in ``forecast.ENGINE_CACHE`` (0: nothing read)."""
-    from catalogue.models import TargetGroup
     from catalogue.selectors import current_rulebook
+    from jobcenter import forecast_inputs as fi
     from jobcenter import services
 
     on = as_of()
-    if on is None or kept_caseload(on, dict(TargetGroup.objects.values_list("id", "code"))) is None:
+    if on is None or kept_caseload(on, fi._codes()) is None:
         return 0
     kept = EngineRun.objects.filter(rules_version=rules_version(), data__format=FORMAT)
-    if not kept.exclude(run__startswith=repr(("shares",))[:-2]).exists():
+    if not kept.exclude(run__startswith=SHARES_PREFIX).exists():
         return 0
     book = current_rulebook()
     inputs = _nightly_forecasts(
         book, on, lambda inputs, code, horizon_end: services._held(inputs, book, code, on, horizon_end),
         large_only=True,
     )
-    if inputs is None:
-        return 0
+    return 0 if inputs is None else _engine_inputs()
+
+
+def _engine_inputs() -> int:
+    """The number of engine inputs in this process's ``forecast.ENGINE_CACHE``."""
     return sum(len(cache) for cache in fc.ENGINE_CACHE.get("runs", {}).values())
 
 
@@ -414,6 +415,9 @@ def shares_key(code: str | None, on: date, horizon_end: date) -> str:
     return repr(("shares", code, on.isoformat(), horizon_end.isoformat()))
 
 
+SHARES_PREFIX = repr(("shares",))[:-2]  # what every ``shares_key`` starts with: "('shares'"
+
+
 def kept_shares(table: object) -> dict[str, dict]:
     """The held shares (``forecast.held_shares``) ``keep_engine`` stored under the rule book in
     force with the kept caseload ``table`` (its token), keyed by ``shares_key``; empty
@@ -428,7 +432,7 @@ def kept_shares(table: object) -> dict[str, dict]:
         return _LAST_SHARES["shares"]
     # by the run's name only: a filter on the data would make PostgreSQL read every engine row's JSON
     rows = EngineRun.objects.filter(
-        rules_version=key[1], run__startswith=repr(("shares",))[:-2]
+        rules_version=key[1], run__startswith=SHARES_PREFIX
     ).values_list("run", "data")
     shares = {
         run: _LazyShares(data["rows"]) for run, data in rows
